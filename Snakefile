@@ -1,0 +1,47 @@
+# lightmed: supernova and astrophysical-neutrino bounds on light mediators.
+# Thin entry point: validate the config, include one rule file per stage, define `all`.
+import os
+import sys
+
+from snakemake.utils import min_version
+
+from lightmed.config import validate_config
+from lightmed.errors import ConfigError
+
+min_version("8.0")
+
+
+configfile: "config/config.yaml"
+
+
+try:
+    validate_config(config, os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml"))
+except ConfigError as exc:
+    sys.exit(f"lightmed: {exc}")
+
+# numba's compiled-kernel cache must be writable by every job (a shared path on clusters).
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR", os.path.abspath(config["execution"]["numba_cache_dir"])
+)
+
+
+wildcard_constraints:
+    snapshot="|".join(config["snapshots"]),
+    nature="dirac|majorana",
+
+
+include: "workflow/rules/profiles.smk"
+include: "workflow/rules/rmf.smk"
+
+
+localrules:
+    all,
+
+
+rule all:
+    default_target: True
+    input:
+        expand(rules.ingest_profile.output.profile, snapshot=config["snapshots"]),
+        expand(
+            rules.solve_rmf.output.rmf, snapshot=config["snapshots"], nature=config["natures"]
+        ),

@@ -1,0 +1,90 @@
+"""Artifact writer/reader: metadata contract, atomic writes, schema checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from lightmed.errors import ArtifactError
+from lightmed.io import SCHEMAS, read_artifact, write_artifact
+
+
+def _dataset(with_units=True):
+    attrs = {"units": "MeV", "long_name": "temperature"} if with_units else {}
+    ds = xr.Dataset(
+        {
+            "temperature": ("shell", np.array([1.0, 2.0]), attrs),
+            "r_outer": ("shell", [1.0, 2.0], {"units": "km", "long_name": "r"}),
+            "r_inner": ("shell", [0.0, 1.0], {"units": "km", "long_name": "r"}),
+            "baryon_density": ("shell", [0.1, 0.2], {"units": "fm-3", "long_name": "n"}),
+            "lepton_fraction": ("shell", [0.1, 0.2], {"units": "1", "long_name": "Y"}),
+        },
+        coords={"shell": ("shell", [1, 2], {"units": "1", "long_name": "shell"})},
+    )
+    return ds
+
+
+def test_roundtrip_sets_contract_attrs(tmp_path):
+    path = tmp_path / "profiles" / "x.nc"
+    write_artifact(_dataset(), path, stage="profiles", title="t", rule="ingest_profile",
+                   wildcards={"snapshot": "x"}, params={"a": 1}, references=["C21"])
+    ds = read_artifact(path, stage="profiles")
+    for attr in ("title", "source", "references", "Conventions", "lightmed_schema", "history"):
+        assert ds.attrs[attr]
+    assert ds.attrs["lightmed_schema"] == SCHEMAS["profiles"]
+    assert "rule=ingest_profile" in ds.attrs["history"]
+    assert "snapshot=x" in ds.attrs["history"]
+    assert "arXiv:2106.11660" in ds.attrs["references"]
+    np.testing.assert_array_equal(ds["temperature"], [1.0, 2.0])
+    assert [p.name for p in path.parent.iterdir()] == ["x.nc"]  # no temp file left
+
+
+def test_history_carries_upstream_lines(tmp_path):
+    a = tmp_path / "a.nc"
+    write_artifact(_dataset(), a, stage="profiles", title="t", rule="r1")
+    upstream = read_artifact(a)
+    b = tmp_path / "b.nc"
+    write_artifact(_dataset(), b, stage="profiles", title="t", rule="r2", inputs=[upstream])
+    lines = read_artifact(b).attrs["history"].splitlines()
+    assert len(lines) == 2 and "rule=r1" in lines[0] and "rule=r2" in lines[1]
+
+
+def test_params_change_changes_hash(tmp_path):
+    paths = []
+    for i, params in enumerate(({"x": 1}, {"x": 2})):
+        p = tmp_path / f"{i}.nc"
+        write_artifact(_dataset(), p, stage="profiles", title="t", rule="r", params=params)
+        paths.append(read_artifact(p).attrs["history"].split("params_sha256=")[1])
+    assert paths[0] != paths[1]
+
+
+def test_missing_units_refused(tmp_path):
+    with pytest.raises(ArtifactError, match="temperature.units"):
+        write_artifact(_dataset(with_units=False), tmp_path / "x.nc", stage="profiles",
+                       title="t", rule="r")
+    assert not any(tmp_path.iterdir())
+
+
+def test_failed_write_leaves_no_file(tmp_path, monkeypatch):
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", boom)
+    with pytest.raises(OSError):
+        write_artifact(_dataset(), tmp_path / "x.nc", stage="profiles", title="t", rule="r")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reader_checks_schema_and_variables(tmp_path):
+    path = tmp_path / "x.nc"
+    write_artifact(_dataset(), path, stage="profiles", title="t", rule="r")
+    with pytest.raises(ArtifactError, match="lightmed_schema"):
+        read_artifact(path, stage="rmf")
+    with pytest.raises(ArtifactError, match="missing required variable.*mu_nu"):
+        read_artifact(path, required=["mu_nu"])
+    with pytest.raises(ArtifactError, match="not found"):
+        read_artifact(tmp_path / "nope.nc")
+    (tmp_path / "bad.nc").write_text("not netcdf")
+    with pytest.raises(ArtifactError, match="not a readable NetCDF"):
+        read_artifact(tmp_path / "bad.nc")

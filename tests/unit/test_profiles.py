@@ -1,0 +1,147 @@
+"""Shell-table and Garching radial-profile loaders, discretisation and validation errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lightmed.errors import InputError
+from lightmed.profiles import (
+    discretise_profile,
+    garching_profile,
+    load_snapshot,
+    neutrino_number_density_fm3,
+    shell_table,
+)
+
+from conftest import REPO
+
+HEADER = "shell,r_outer_km,temperature_mev,baryon_density_fm3,lepton_fraction\n"
+GARCHING = "hydro-SFHo-s18.6-MUONS_tpb0.99948092s.txt"
+
+
+def _write(tmp_path, body, header=HEADER, name="p.csv"):
+    path = tmp_path / name
+    path.write_text("# comment line\n" + header + body)
+    return path
+
+
+def test_shipped_tables_match_c21_table_i():
+    """[C21] Table I inputs; changing them needs a citation (resources/profiles/REFERENCE.md)."""
+    t1 = shell_table(REPO / "resources/profiles/c21_t1s.csv")
+    np.testing.assert_allclose(t1["r_outer"], [5.0, 7.5, 10.0, 15.0, 17.5, 20.0])
+    np.testing.assert_allclose(t1["temperature"], [15, 20, 28, 33, 18, 7])
+    np.testing.assert_allclose(t1["baryon_density"], [0.5, 0.3, 0.15, 0.06, 0.03, 0.008])
+    np.testing.assert_allclose(t1["lepton_fraction"], [0.30, 0.28, 0.25, 0.20, 0.10, 0.05])
+    np.testing.assert_allclose(t1["r_inner"], [0.0, 5.0, 7.5, 10.0, 15.0, 17.5])
+    t5 = shell_table(REPO / "resources/profiles/c21_t5s.csv")
+    np.testing.assert_allclose(t5["temperature"], [25, 28, 32, 25, 10])
+    np.testing.assert_allclose(t5["lepton_fraction"], [0.25, 0.23, 0.20, 0.13, 0.035])
+    for ds in (t1, t5):
+        for name, var in {**ds.coords, **ds.data_vars}.items():
+            assert var.attrs["units"] and var.attrs["long_name"], name
+
+
+@pytest.mark.parametrize(
+    ("body", "header", "message"),
+    [
+        ("1,5,15,0.5,0.3\n2,4,20,0.3,0.28\n", HEADER,
+         "row 4, column 'r_outer_km' = 4: radii must increase"),
+        ("1,5,-15,0.5,0.3\n", HEADER, "row 3, column 'temperature_mev' = -15: must be > 0"),
+        ("1,5,15,0,0.3\n", HEADER, "row 3, column 'baryon_density_fm3' = 0: must be > 0"),
+        ("1,5,15,0.5,1.3\n", HEADER, "row 3, column 'lepton_fraction' = 1.3: must lie in (0, 1)"),
+        ("1,5,15,,0.3\n", HEADER, "row 3, column 'baryon_density_fm3': value is NaN"),
+        ("1,5,15,abc,0.3\n", HEADER, "row 3, column 'baryon_density_fm3': 'abc' is not a number"),
+        ("1,5,15,0.5\n", "shell,r_outer_km,temperature_mev,baryon_density_fm3\n",
+         "missing column(s) lepton_fraction"),
+        ("1,5,15,0.5,0.3,1\n", HEADER.strip() + ",density\n", "unknown column(s) density"),
+    ],
+)
+def test_bad_shell_tables(tmp_path, body, header, message):
+    path = _write(tmp_path, body, header)
+    with pytest.raises(InputError) as info:
+        shell_table(path)
+    text = str(info.value)
+    assert message in text
+    assert str(path) in text
+    assert "\n" not in text
+
+
+def test_missing_file_is_clear(tmp_path):
+    with pytest.raises(InputError, match="shell table not found"):
+        shell_table(tmp_path / "nope.csv")
+
+
+def test_neutrino_density_massless_limit():
+    """n = g(mu^3 + pi^2 T^2 mu)/(6 pi^2): at T = 0 the degenerate gas n = g mu^3/(6 pi^2)."""
+    n = neutrino_number_density_fm3(100.0, 0.0, 1.0)
+    assert n == pytest.approx(100.0**3 / (6 * np.pi**2) / 197.3269804**3, rel=1e-9)
+
+
+@pytest.mark.requires_shared_data
+def test_garching_profile_loader(shared_data):
+    radial = garching_profile(shared_data / "sn_profiles" / GARCHING)
+    # README indicative values at 5, 10, 15 km (SFHo-s18.6, 1 s).
+    at = radial.sel(radius=[5.0, 10.0, 15.0], method="nearest")
+    np.testing.assert_allclose(at["temperature"], [28.5, 39.8, 17.3], atol=0.1)
+    np.testing.assert_allclose(at["electron_fraction"], [0.22, 0.13, 0.09], atol=0.01)
+    np.testing.assert_allclose(at["density"], [5.3e14, 2.3e14, 5.7e13], rtol=0.03)
+    eta = (radial["mu_nu"] / radial["temperature"]).to_numpy()
+    r = radial["radius"].to_numpy()
+    first_below = r[np.argmax(eta < 1)]
+    assert 7.5 < first_below < 8.5  # README: eta = 1 at 8.0 km
+    np.testing.assert_allclose(
+        radial["lepton_fraction"], radial["electron_fraction"] + radial["neutrino_fraction"]
+    )
+    # Y_nu_e from mu_nu: at 5 km, mu = 138.5 MeV, T = 28.5 MeV, n_B = 0.319 fm^-3, g_nu = 1.
+    assert float(at["neutrino_fraction"][0]) == pytest.approx(0.0260, abs=5e-4)
+
+
+@pytest.mark.requires_shared_data
+def test_discretisation_conserves_baryons_and_leptons(shared_data):
+    radial = garching_profile(shared_data / "sn_profiles" / GARCHING)
+    shells = discretise_profile(radial, n_shells=8, r_max_km=20.0)
+    assert shells.sizes["shell"] == 8
+    np.testing.assert_allclose(shells["r_outer"][-1], 20.0)
+    r = radial["radius"].to_numpy()
+    sel = r <= 20.0
+    grid = np.append(r[sel], 20.0)
+    nb = np.interp(grid, r, radial["baryon_density"].to_numpy())
+    yl = np.interp(grid, r, radial["lepton_fraction"].to_numpy())
+    baryons = np.trapezoid(grid**2 * nb, grid)
+    leptons = np.trapezoid(grid**2 * nb * yl, grid)
+    vol = (shells["r_outer"] ** 3 - shells["r_inner"] ** 3) / 3
+    assert float((vol * shells["baryon_density"]).sum()) == pytest.approx(baryons, rel=2e-3)
+    assert float((vol * shells["baryon_density"] * shells["lepton_fraction"]).sum()) == (
+        pytest.approx(leptons, rel=2e-3)
+    )
+    explicit = discretise_profile(radial, radii_km=[5, 10, 15, 20])
+    np.testing.assert_allclose(explicit["r_inner"], [0, 5, 10, 15])
+
+
+@pytest.mark.requires_shared_data
+def test_load_snapshot_garching(shared_data):
+    spec = {"format": "garching_profile", "path": str(shared_data / "sn_profiles" / GARCHING),
+            "shells": {"radii_km": [5, 7.5, 10, 15, 17.5, 20]}}
+    ds = load_snapshot(spec)
+    assert ds.sizes["shell"] == 6
+    assert {"mu_nu", "electron_fraction"} <= set(ds.data_vars)
+
+
+def test_garching_format_errors(tmp_path):
+    path = tmp_path / "g.txt"
+    path.write_text("# h\nshock\n# cols\n# names\n# units\n1 2 3\n")
+    with pytest.raises(InputError, match="expected 25 columns"):
+        garching_profile(path)
+
+
+def test_discretise_beyond_profile_is_clear(tmp_path):
+    import xarray as xr
+
+    radial = xr.Dataset(
+        {k: ("radius", np.ones(3)) for k in
+         ("baryon_density", "temperature", "lepton_fraction", "electron_fraction", "mu_nu")},
+        coords={"radius": [1.0, 2.0, 3.0]},
+    )
+    with pytest.raises(InputError, match="beyond the profile"):
+        discretise_profile(radial, radii_km=[5.0])

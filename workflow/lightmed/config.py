@@ -1,0 +1,108 @@
+"""Configuration validation with one-line messages naming the key and the allowed range.
+
+The Snakefile calls :func:`validate_config` before any rule is defined. Defaults from the
+schema are filled in, so rules may rely on every key being present.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .errors import ConfigError
+
+
+def load_schema(path: str | os.PathLike) -> dict:
+    """Read a YAML JSON-schema."""
+    with open(path) as fh:
+        return yaml.safe_load(fh)
+
+
+def _extend_with_default(validator_class):
+    validate_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for prop, subschema in properties.items():
+                if "default" in subschema and prop not in instance:
+                    instance[prop] = copy.deepcopy(subschema["default"])
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+
+
+_DefaultingValidator = _extend_with_default(jsonschema.Draft7Validator)
+
+
+def _key(path) -> str:
+    parts = [str(p) if not isinstance(p, int) else f"[{p}]" for p in path]
+    text = ""
+    for part in parts:
+        text += part if part.startswith("[") or not text else f".{part}"
+    return text or "<top level>"
+
+
+def _range(schema: Mapping[str, Any]) -> str:
+    lo = schema.get("minimum", schema.get("exclusiveMinimum"))
+    hi = schema.get("maximum", schema.get("exclusiveMaximum"))
+    lo_b = "(" if "exclusiveMinimum" in schema else "["
+    hi_b = ")" if "exclusiveMaximum" in schema else "]"
+    if lo is None and hi is None:
+        return ""
+    return f"{lo_b}{'-inf' if lo is None else lo}, {'inf' if hi is None else hi}{hi_b}"
+
+
+def format_error(error: jsonschema.ValidationError) -> str:
+    """Turn a jsonschema error into one line naming the key, the value and what is allowed."""
+    key = _key(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance,
+                                                                           dict) else []
+        where = f"under '{key}'" if error.absolute_path else "at the top level"
+        names = ", ".join(repr(e) for e in extra) or "?"
+        allowed_txt = ", ".join(allowed) if allowed else "(see schema)"
+        return f"config: unknown key {names} {where}; allowed keys: {allowed_txt}"
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return (
+            f"config: {key} = {error.instance!r} is out of range; allowed range "
+            f"{_range(schema)}"
+        )
+    if kind == "enum":
+        options = ", ".join(map(str, error.validator_value))
+        return f"config: {key} = {error.instance!r} is not allowed; choose one of: {options}"
+    if kind == "type":
+        return f"config: {key} = {error.instance!r} must be of type {error.validator_value}"
+    if kind == "required":
+        return f"config: {key}: {error.message}"
+    return f"config: {key}: {error.message}"
+
+
+def validate_config(
+    config: dict, schema: str | os.PathLike | Mapping[str, Any]
+) -> dict:
+    """Validate ``config`` in place (filling schema defaults) and return it.
+
+    Raises
+    ------
+    ConfigError
+        One line: the offending key, its value and the allowed range or choices.
+    """
+    if not isinstance(schema, Mapping):
+        schema = load_schema(schema)
+    validator = _DefaultingValidator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: (len(e.absolute_path),
+                                                                  list(map(str, e.path))))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors)
+        deepest = max(errors, key=lambda e: len(e.absolute_path))
+        chosen = deepest if len(deepest.absolute_path) >= len(best.absolute_path) else best
+        raise ConfigError(format_error(chosen))
+    return config
