@@ -7,6 +7,7 @@ from snakemake.utils import min_version
 
 from lightmed.config import validate_config
 from lightmed.errors import ConfigError
+from lightmed.smk.core import rmf_params, snapshot_file
 
 min_version("8.0")
 

@@ -29,8 +29,16 @@ def shared_data() -> Path:
 def copy_workflow(dest: Path) -> Path:
     """Copy the workflow (no results, logs or caches) into ``dest`` and return it."""
     ignore = shutil.ignore_patterns(
-        "results", "logs", ".snakemake", ".git", "__pycache__", ".pytest_cache", ".cache",
-        ".ruff_cache", "*.egg-info", "benchmarks/results",
+        "results",
+        "logs",
+        ".snakemake",
+        ".git",
+        "__pycache__",
+        ".pytest_cache",
+        ".cache",
+        ".ruff_cache",
+        "*.egg-info",
+        "benchmarks/results",
     )
     for name in ("Snakefile", "config", "workflow", "resources", "envs", "matplotlibrc"):
         src = REPO / name

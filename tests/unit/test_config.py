@@ -43,8 +43,11 @@ def test_every_config_key_is_commented():
     schema = load_schema(SCHEMA)
     for key in yaml.safe_load(text):
         assert key in schema["properties"], f"config key {key} missing from the schema"
-    n_keys = sum(1 for line in text.splitlines() if line.strip() and not line.strip().startswith(
-        "#") and ":" in line)
+    n_keys = sum(
+        1
+        for line in text.splitlines()
+        if line.strip() and not line.strip().startswith("#") and ":" in line
+    )
     n_comments = sum(1 for line in text.splitlines() if line.strip().startswith("#"))
     assert n_comments >= n_keys / 2
 

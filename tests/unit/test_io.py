@@ -27,8 +27,16 @@ def _dataset(with_units=True):
 
 def test_roundtrip_sets_contract_attrs(tmp_path):
     path = tmp_path / "profiles" / "x.nc"
-    write_artifact(_dataset(), path, stage="profiles", title="t", rule="ingest_profile",
-                   wildcards={"snapshot": "x"}, params={"a": 1}, references=["C21"])
+    write_artifact(
+        _dataset(),
+        path,
+        stage="profiles",
+        title="t",
+        rule="ingest_profile",
+        wildcards={"snapshot": "x"},
+        params={"a": 1},
+        references=["C21"],
+    )
     ds = read_artifact(path, stage="profiles")
     for attr in ("title", "source", "references", "Conventions", "lightmed_schema", "history"):
         assert ds.attrs[attr]
@@ -61,8 +69,9 @@ def test_params_change_changes_hash(tmp_path):
 
 def test_missing_units_refused(tmp_path):
     with pytest.raises(ArtifactError, match="temperature.units"):
-        write_artifact(_dataset(with_units=False), tmp_path / "x.nc", stage="profiles",
-                       title="t", rule="r")
+        write_artifact(
+            _dataset(with_units=False), tmp_path / "x.nc", stage="profiles", title="t", rule="r"
+        )
     assert not any(tmp_path.iterdir())
 
 

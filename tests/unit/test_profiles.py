@@ -45,15 +45,21 @@ def test_shipped_tables_match_c21_table_i():
 @pytest.mark.parametrize(
     ("body", "header", "message"),
     [
-        ("1,5,15,0.5,0.3\n2,4,20,0.3,0.28\n", HEADER,
-         "row 4, column 'r_outer_km' = 4: radii must increase"),
+        (
+            "1,5,15,0.5,0.3\n2,4,20,0.3,0.28\n",
+            HEADER,
+            "row 4, column 'r_outer_km' = 4: radii must increase",
+        ),
         ("1,5,-15,0.5,0.3\n", HEADER, "row 3, column 'temperature_mev' = -15: must be > 0"),
         ("1,5,15,0,0.3\n", HEADER, "row 3, column 'baryon_density_fm3' = 0: must be > 0"),
         ("1,5,15,0.5,1.3\n", HEADER, "row 3, column 'lepton_fraction' = 1.3: must lie in (0, 1)"),
         ("1,5,15,,0.3\n", HEADER, "row 3, column 'baryon_density_fm3': value is NaN"),
         ("1,5,15,abc,0.3\n", HEADER, "row 3, column 'baryon_density_fm3': 'abc' is not a number"),
-        ("1,5,15,0.5\n", "shell,r_outer_km,temperature_mev,baryon_density_fm3\n",
-         "missing column(s) lepton_fraction"),
+        (
+            "1,5,15,0.5\n",
+            "shell,r_outer_km,temperature_mev,baryon_density_fm3\n",
+            "missing column(s) lepton_fraction",
+        ),
         ("1,5,15,0.5,0.3,1\n", HEADER.strip() + ",density\n", "unknown column(s) density"),
     ],
 )
@@ -121,8 +127,11 @@ def test_discretisation_conserves_baryons_and_leptons(shared_data):
 
 @pytest.mark.requires_shared_data
 def test_load_snapshot_garching(shared_data):
-    spec = {"format": "garching_profile", "path": str(shared_data / "sn_profiles" / GARCHING),
-            "shells": {"radii_km": [5, 7.5, 10, 15, 17.5, 20]}}
+    spec = {
+        "format": "garching_profile",
+        "path": str(shared_data / "sn_profiles" / GARCHING),
+        "shells": {"radii_km": [5, 7.5, 10, 15, 17.5, 20]},
+    }
     ds = load_snapshot(spec)
     assert ds.sizes["shell"] == 6
     assert {"mu_nu", "electron_fraction"} <= set(ds.data_vars)
@@ -139,8 +148,16 @@ def test_discretise_beyond_profile_is_clear(tmp_path):
     import xarray as xr
 
     radial = xr.Dataset(
-        {k: ("radius", np.ones(3)) for k in
-         ("baryon_density", "temperature", "lepton_fraction", "electron_fraction", "mu_nu")},
+        {
+            k: ("radius", np.ones(3))
+            for k in (
+                "baryon_density",
+                "temperature",
+                "lepton_fraction",
+                "electron_fraction",
+                "mu_nu",
+            )
+        },
         coords={"radius": [1.0, 2.0, 3.0]},
     )
     with pytest.raises(InputError, match="beyond the profile"):

@@ -64,17 +64,15 @@ def format_error(error: jsonschema.ValidationError) -> str:
     kind = error.validator
     if kind == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance,
-                                                                           dict) else []
+        extra = (
+            sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        )
         where = f"under '{key}'" if error.absolute_path else "at the top level"
         names = ", ".join(repr(e) for e in extra) or "?"
         allowed_txt = ", ".join(allowed) if allowed else "(see schema)"
         return f"config: unknown key {names} {where}; allowed keys: {allowed_txt}"
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return (
-            f"config: {key} = {error.instance!r} is out of range; allowed range "
-            f"{_range(schema)}"
-        )
+        return f"config: {key} = {error.instance!r} is out of range; allowed range {_range(schema)}"
     if kind == "enum":
         options = ", ".join(map(str, error.validator_value))
         return f"config: {key} = {error.instance!r} is not allowed; choose one of: {options}"
@@ -85,9 +83,7 @@ def format_error(error: jsonschema.ValidationError) -> str:
     return f"config: {key}: {error.message}"
 
 
-def validate_config(
-    config: dict, schema: str | os.PathLike | Mapping[str, Any]
-) -> dict:
+def validate_config(config: dict, schema: str | os.PathLike | Mapping[str, Any]) -> dict:
     """Validate ``config`` in place (filling schema defaults) and return it.
 
     Raises
@@ -98,8 +94,9 @@ def validate_config(
     if not isinstance(schema, Mapping):
         schema = load_schema(schema)
     validator = _DefaultingValidator(schema)
-    errors = sorted(validator.iter_errors(config), key=lambda e: (len(e.absolute_path),
-                                                                  list(map(str, e.path))))
+    errors = sorted(
+        validator.iter_errors(config), key=lambda e: (len(e.absolute_path), list(map(str, e.path)))
+    )
     if errors:
         best = jsonschema.exceptions.best_match(errors)
         deepest = max(errors, key=lambda e: len(e.absolute_path))

@@ -100,9 +100,7 @@ def validate_shells(
         bad = np.flatnonzero(~ok(values))
         if bad.size:
             i = bad[0]
-            raise _fail(
-                path, f"row {i + row_offset}, column '{col}' = {values[i]:g}: {what}"
-            )
+            raise _fail(path, f"row {i + row_offset}, column '{col}' = {values[i]:g}: {what}")
     radii = df["r_outer_km"].to_numpy(dtype=float)
     bad = np.flatnonzero(np.diff(radii) <= 0)
     if bad.size:
@@ -192,9 +190,7 @@ def shell_table(path: str | os.PathLike) -> xr.Dataset:
             )
         df[col] = converted
     validate_shells(df, path, row_offset=header_line + 1)
-    return _dataset_from_columns(
-        df, {"profile_source": str(path), "profile_format": "shell_table"}
-    )
+    return _dataset_from_columns(df, {"profile_source": str(path), "profile_format": "shell_table"})
 
 
 def _header_line_number(path: Path) -> int:
@@ -272,8 +268,10 @@ def garching_profile(path: str | os.PathLike, *, neutrino_degeneracy: float = 1.
                 path, f"line {bad[0] + 1 + GARCHING_HEADER_LINES}, column '{name}': must be > 0"
             )
     n_b = cols["density_g_cm3"] * GRAM_CM3_TO_FM3
-    y_nu = neutrino_number_density_fm3(cols["mu_nu_mev"], cols["temperature_mev"],
-                                       neutrino_degeneracy) / n_b
+    y_nu = (
+        neutrino_number_density_fm3(cols["mu_nu_mev"], cols["temperature_mev"], neutrino_degeneracy)
+        / n_b
+    )
     y_e = cols["electron_fraction"]
 
     def var(values, units, long_name):
@@ -294,8 +292,11 @@ def garching_profile(path: str | os.PathLike, *, neutrino_degeneracy: float = 1.
         },
         coords={"radius": ("radius", radius_km, {"units": "km", "long_name": "radius"})},
     )
-    ds.attrs.update(profile_source=str(path), profile_format="garching_profile",
-                    neutrino_degeneracy=float(neutrino_degeneracy))
+    ds.attrs.update(
+        profile_source=str(path),
+        profile_format="garching_profile",
+        neutrino_degeneracy=float(neutrino_degeneracy),
+    )
     return ds
 
 
@@ -348,11 +349,14 @@ def discretise_profile(
     n_b = on_grid("baryon_density")
     weight_v = grid**2
     weight_b = grid**2 * n_b
-    out: dict[str, list[float]] = {k: [] for k in
-                                   ("baryon_density", "temperature", "lepton_fraction",
-                                    "electron_fraction", "mu_nu")}
-    fields = {name: on_grid(name) for name in
-              ("temperature", "lepton_fraction", "electron_fraction", "mu_nu")}
+    out: dict[str, list[float]] = {
+        k: []
+        for k in ("baryon_density", "temperature", "lepton_fraction", "electron_fraction", "mu_nu")
+    }
+    fields = {
+        name: on_grid(name)
+        for name in ("temperature", "lepton_fraction", "electron_fraction", "mu_nu")
+    }
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
         sel = (grid >= lo) & (grid <= hi)
         x = grid[sel]

@@ -1,18 +1,13 @@
 # Stage 1 (profiles): ingest SN shell tables or radial snapshots into results/profiles/.
 
 
-def _snapshot_file(wildcards):
-    path = config["snapshots"][wildcards.snapshot]["path"]
-    return path if os.path.isabs(path) else os.path.join(workflow.basedir, path)
-
-
 rule ingest_profile:
     input:
-        source=_snapshot_file,
+        source=lambda w: snapshot_file(config, w.snapshot, workflow.basedir),
     output:
         profile="results/profiles/{snapshot}.nc",
     params:
-        snapshot=lambda wildcards: config["snapshots"][wildcards.snapshot],
+        snapshot=lambda w: config["snapshots"][w.snapshot],
     log:
         "logs/ingest_profile/{snapshot}.log",
     benchmark:

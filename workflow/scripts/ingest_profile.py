@@ -8,8 +8,12 @@ from lightmed.profiles import load_snapshot
 def main(snakemake, logger):
     spec = dict(snakemake.params.snapshot)
     profile = load_snapshot({**spec, "path": snakemake.input.source})
-    logger.info("%d shells from %s (%s)", profile.sizes["shell"], snakemake.input.source,
-                spec.get("format", "shell_table"))
+    logger.info(
+        "%d shells from %s (%s)",
+        profile.sizes["shell"],
+        snakemake.input.source,
+        spec.get("format", "shell_table"),
+    )
     profile.attrs["snapshot"] = snakemake.wildcards.snapshot
     profile.attrs["description"] = spec.get("description", "")
     write_artifact(

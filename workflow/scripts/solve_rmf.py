@@ -11,7 +11,9 @@ def main(snakemake, logger):
     rmf = solve_profile(profile, **params)
     logger.info(
         "solved %d shells (%s, preset %s), max residual %.2e",
-        rmf.sizes["shell"], params["lepton_mode"], params["preset"],
+        rmf.sizes["shell"],
+        params["lepton_mode"],
+        params["preset"],
         float(rmf["solver_residual"].max()),
     )
     rmf.attrs.update(snapshot=snakemake.wildcards.snapshot, nature=snakemake.wildcards.nature)

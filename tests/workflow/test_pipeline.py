@@ -1,0 +1,103 @@
+"""Real Snakemake runs of the default pipeline in a temporary copy of the workflow."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+from lightmed.io import SCHEMAS, read_artifact
+
+from conftest import REPO, copy_workflow
+
+pytestmark = pytest.mark.slow
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+
+
+def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run(
+        [*SNAKEMAKE, "--cores", "2", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=3000,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory) -> Path:
+    """The default pipeline, run once for the session with `snakemake --cores 2`."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("pipeline"))
+    run_snakemake(workdir)
+    return workdir
+
+
+def _check_contract(ds: xr.Dataset, stage: str) -> None:
+    for attr in ("title", "source", "references", "Conventions", "lightmed_schema", "history"):
+        assert ds.attrs.get(attr), f"missing dataset attribute {attr}"
+    assert ds.attrs["lightmed_schema"] == SCHEMAS[stage]
+    for name, var in {**ds.coords, **ds.data_vars}.items():
+        assert "units" in var.attrs and "long_name" in var.attrs, name
+
+
+def test_profiles_and_rmf_artifacts(pipeline):
+    for snapshot, n_shells in (("c21_t1s", 6), ("c21_t5s", 5)):
+        profile = read_artifact(pipeline / f"results/profiles/{snapshot}.nc", stage="profiles")
+        _check_contract(profile, "profiles")
+        assert profile.sizes["shell"] == n_shells
+        for nature in ("dirac", "majorana"):
+            rmf = read_artifact(pipeline / f"results/rmf/{snapshot}_{nature}.nc", stage="rmf")
+            _check_contract(rmf, "rmf")
+            assert rmf.sizes["shell"] == n_shells
+            assert float(rmf["solver_residual"].max()) < 1e-8
+            assert "rule=solve_rmf" in rmf.attrs["history"]
+            assert "rule=ingest_profile" in rmf.attrs["history"]
+            if nature == "majorana":
+                assert abs(rmf["mu_nu"]).max() < 1e-9
+
+
+def test_second_run_has_nothing_to_do(pipeline):
+    proc = run_snakemake(pipeline, "-n")
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_lint_is_clean(pipeline):
+    proc = run_snakemake(pipeline, "--lint", check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("config", sorted((REPO / "config").glob("*.yaml")), ids=lambda p: p.name)
+def test_dry_run_of_every_shipped_config(tmp_path, config):
+    workdir = copy_workflow(tmp_path)
+    run_snakemake(workdir, "-n", "--configfile", str(workdir / "config" / config.name))
+
+
+def test_config_typo_stops_before_any_job(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    bad = workdir / "config" / "bad.yaml"
+    bad.write_text(
+        (workdir / "config" / "config.yaml")
+        .read_text()
+        .replace("  tolerance: 1.0e-10", "  tolerence: 1.0e-10")
+    )
+    proc = run_snakemake(workdir, "-n", "--configfile", str(bad), check=False)
+    assert proc.returncode != 0
+    assert "lightmed: config: unknown key 'tolerence' under 'rmf'" in proc.stderr
+    assert not (workdir / "results").exists()
+
+
+def test_malformed_profile_fails_with_one_line(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    table = workdir / "resources/profiles/c21_t1s.csv"
+    table.write_text(table.read_text().replace("3,10.0,28,0.15,0.25", "3,10.0,-28,0.15,0.25"))
+    proc = run_snakemake(workdir, "results/profiles/c21_t1s.nc", check=False)
+    assert proc.returncode != 0
+    assert "column 'temperature_mev' = -28: must be > 0" in proc.stderr
+    assert not (workdir / "results/profiles/c21_t1s.nc").exists()
