@@ -8,6 +8,7 @@ from snakemake.utils import min_version
 from lightmed.config import validate_config
 from lightmed.errors import ConfigError
 from lightmed.smk.core import rmf_params, snapshot_file
+from lightmed.smk.rates import rates_input, rates_params
 
 min_version("8.0")
 
@@ -33,6 +34,7 @@ wildcard_constraints:
 
 include: "workflow/rules/profiles.smk"
 include: "workflow/rules/rmf.smk"
+include: "workflow/rules/rates.smk"
 
 
 localrules:
@@ -46,3 +48,9 @@ rule all:
         expand(
             rules.solve_rmf.output.rmf, snapshot=config["snapshots"], nature=config["natures"]
         ),
+        expand(
+            rules.compute_rates.output.rates,
+            source=config["sources"],
+            detector=config["detectors"],
+        ),
+        rules.plot_rates.output,
