@@ -5,7 +5,7 @@ import sys
 
 from snakemake.utils import min_version
 
-from lightmed.config import validate_config
+from lightmed.config import check_references, validate_config
 from lightmed.errors import ConfigError
 from lightmed.smk.core import rmf_params, snapshot_file
 from lightmed.smk.rates import rates_input, rates_params
@@ -18,6 +18,7 @@ configfile: "config/config.yaml"
 
 try:
     validate_config(config, os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml"))
+    check_references(config)
 except ConfigError as exc:
     sys.exit(f"lightmed: {exc}")
 

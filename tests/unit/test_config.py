@@ -10,7 +10,7 @@ import yaml
 from lightmed.config import load_schema, validate_config
 from lightmed.errors import ConfigError
 
-from conftest import REPO
+from helpers import REPO
 
 SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 

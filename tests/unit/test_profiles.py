@@ -14,7 +14,7 @@ from lightmed.profiles import (
     shell_table,
 )
 
-from conftest import REPO
+from helpers import REPO
 
 HEADER = "shell,r_outer_km,temperature_mev,baryon_density_fm3,lepton_fraction\n"
 GARCHING = "hydro-SFHo-s18.6-MUONS_tpb0.99948092s.txt"

@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 import xarray as xr
 
 from lightmed.io import SCHEMAS, read_artifact
 
-from conftest import REPO, copy_workflow
+from helpers import REPO, copy_workflow, run_snakemake
 
 pytestmark = pytest.mark.slow
-
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
-
-
-def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run(
-        [*SNAKEMAKE, "--cores", "2", *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=3000,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
-    return proc
-
-
-@pytest.fixture(scope="session")
-def pipeline(tmp_path_factory) -> Path:
-    """The default pipeline, run once for the session with `snakemake --cores 2`."""
-    workdir = copy_workflow(tmp_path_factory.mktemp("pipeline"))
-    run_snakemake(workdir)
-    return workdir
 
 
 def _check_contract(ds: xr.Dataset, stage: str) -> None:

@@ -103,3 +103,28 @@ def validate_config(config: dict, schema: str | os.PathLike | Mapping[str, Any])
         chosen = deepest if len(deepest.absolute_path) >= len(best.absolute_path) else best
         raise ConfigError(format_error(chosen))
     return config
+
+
+def _require_key(config: dict, key: str, value: Any, section: str) -> None:
+    if value not in config.get(section, {}):
+        known = ", ".join(config.get(section, {})) or "(none)"
+        raise ConfigError(f"config: {key} = {value!r} is not a key of {section} ({known})")
+
+
+def check_references(config: dict) -> None:
+    """Cross-section checks the schema cannot express: names that must exist elsewhere.
+
+    Raises
+    ------
+    ConfigError
+        One line naming the key, its value and the names it may take.
+    """
+    diffusion = config.get("diffusion")
+    if diffusion:
+        for key in ("snapshot_dt_10s", "snapshot_dt_2sm", "snapshot_nur", "plot_snapshot"):
+            if key in diffusion:
+                _require_key(config, f"diffusion.{key}", diffusion[key], "snapshots")
+    radial = config.get("radial")
+    if radial:
+        for i, name in enumerate(radial.get("snapshots", [])):
+            _require_key(config, f"radial.snapshots[{i}]", name, "snapshots")

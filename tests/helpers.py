@@ -1,0 +1,73 @@
+"""Helpers shared by the test suites (importable as ``helpers``; fixtures live in conftest)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("LIGHTMED_SHARED_DIR", REPO.parent / "shared"))
+SHARED_DATA = SHARED / "data"
+SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+
+
+def copy_workflow(dest: Path) -> Path:
+    """Copy the workflow (no results, logs or caches) into ``dest`` and return it."""
+    ignore = shutil.ignore_patterns(
+        "results",
+        "logs",
+        ".snakemake",
+        ".git",
+        "__pycache__",
+        ".pytest_cache",
+        ".cache",
+        ".ruff_cache",
+        "*.egg-info",
+    )
+    for name in ("Snakefile", "config", "workflow", "resources", "envs", "matplotlibrc"):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=ignore)
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def planned_jobs(output: str) -> list[tuple[str, dict[str, str], list[str]]]:
+    """Parse a Snakemake dry run: (rule, wildcards, outputs) of every planned job."""
+    jobs = []
+    for block in re.split(r"\n(?=rule \w+:)", output):
+        head = re.match(r"rule (\w+):", block)
+        if not head:
+            continue
+        wildcards: dict[str, str] = {}
+        found = re.search(r"^\s+wildcards: (.*)$", block, flags=re.M)
+        if found:
+            for item in found.group(1).split(", "):
+                key, _, value = item.partition("=")
+                wildcards[key] = value
+        outputs = re.search(r"^\s+output: (.*)$", block, flags=re.M)
+        files = outputs.group(1).split(", ") if outputs else []
+        jobs.append((head.group(1), wildcards, files))
+    return jobs
+
+
+def run_snakemake(
+    workdir: Path, *args: str, check: bool = True, env: dict | None = None, cores: int = 2
+) -> subprocess.CompletedProcess:
+    """Run the real Snakemake CLI in ``workdir``; raise with its output on failure."""
+    proc = subprocess.run(
+        [*SNAKEMAKE, "--cores", str(cores), *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=3000,
+        env=env,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
