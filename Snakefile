@@ -8,6 +8,7 @@ from snakemake.utils import min_version
 from lightmed.config import check_references, validate_config
 from lightmed.errors import ConfigError
 from lightmed.smk.core import rmf_params, snapshot_file
+from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
 from lightmed.smk.rates import rates_input, rates_params
 
 min_version("8.0")
@@ -35,6 +36,7 @@ wildcard_constraints:
 
 include: "workflow/rules/profiles.smk"
 include: "workflow/rules/rmf.smk"
+include: "workflow/rules/mfp.smk"
 include: "workflow/rules/rates.smk"
 
 
@@ -49,6 +51,10 @@ rule all:
         expand(
             rules.solve_rmf.output.rmf, snapshot=config["snapshots"], nature=config["natures"]
         ),
+        expand(
+            rules.compute_mfp.output.mfp, snapshot=config["snapshots"], nature=config["natures"]
+        ),
+        model_targets(config, rules.compute_mfp_model.output.mfp),
         expand(
             rules.compute_rates.output.rates,
             source=config["sources"],

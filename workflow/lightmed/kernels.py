@@ -1,0 +1,663 @@
+"""Mediator-independent kernels K0, K1, K2 of the in-medium nu N scattering rate.
+
+For each shell, neutrino energy and nucleon species (physics.md §3.3, [C21] Eq. 19)
+
+    K_n(q0, |q|) = Int dE_N E_N F_N(E_N, q0) Int_0^2pi dphi P^(n-1) / (Phi/P),
+
+with F_N = f_N(E_N)[1 - f_N(E_N + q0)] (in medium) and the flux Phi = P = p.k (``pk``, the
+[C21] default: Int dphi P^(n-1)) or Phi = E_N E (``rest_frame``: Int dphi P^n/(E_N E)). The
+phi integrals are analytic (P = a - b cos phi):
+
+    Int dphi/P = 2pi/sqrt(a^2 - b^2),  Int dphi = 2pi,  Int dphi P = 2pi a,
+    Int dphi P^2 = 2pi (a^2 + b^2/2).
+
+The E_N integral is Gauss-Legendre on panels adapted to the Fermi edges and T; the (q0, |q|)
+nodes and weights are a tensor-like quadrature adapted to T, E, m* and the lightest mediator
+mass (logarithmic |q| panels down to ~1 keV). The outgoing-neutrino blocking 1 - f_nu(E - q0)
+is *not* included (it depends on the term, physics.md §3.4): it is applied at contraction.
+
+The vacuum-like frame (physics.md §3.5) has no final-nucleon blocking, kinematics with the
+vacuum mass M = 939 MeV, and the occupation f_N(sqrt(p^2 + m*^2) - mu*) of the shell.
+
+Internal units: MeV. K0 [1], K1 [MeV^2], K2 [MeV^4]; weights [MeV^2].
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+import xarray as xr
+
+from .constants import M_NUCLEON_MEV
+from .errors import ConfigError, InputError
+from .io import with_attrs
+
+#: Flux conventions (physics.md §3.2).
+FLUXES: tuple[str, ...] = ("pk", "rest_frame")
+#: Kernel frames: in-medium and vacuum-like lambda^0 (physics.md §3.5).
+FRAMES: tuple[str, ...] = ("medium", "vacuum")
+#: Neutrino energy per shell for each nature (physics.md §3, §4.1).
+ENERGY_CHOICES: dict[str, tuple[str, ...]] = {
+    "dirac": ("mu_nu_plus_pi_T",),
+    "majorana": ("pi_T", "mu_dirac_plus_pi_T"),
+}
+SPECIES: tuple[str, ...] = ("nu", "nubar")
+NUCLEONS: tuple[str, ...] = ("n", "p")
+
+_TWO_PI = 2.0 * math.pi
+
+
+@dataclass(frozen=True)
+class QuadratureSettings:
+    """Resolution of the kernel quadrature.
+
+    Attributes
+    ----------
+    refinement : int
+        Multiplies the number of panels in every dimension (|q|, q0, E_N); 2 doubles all grids.
+    min_mediator_mass_mev : float
+        Lightest mediator mass the |q| grid must resolve [MeV]; the logarithmic |q| panels start
+        at min(1 keV, m_min/10).
+    thermal_cutoff : float
+        Integrands are cut where Fermi factors fall below exp(-thermal_cutoff) [1].
+    gauss_order : int
+        Gauss-Legendre nodes per panel.
+    """
+
+    refinement: int = 1
+    min_mediator_mass_mev: float = 0.01
+    thermal_cutoff: float = 30.0
+    gauss_order: int = 8
+
+    def __post_init__(self):
+        if int(self.refinement) != self.refinement or self.refinement < 1:
+            raise ConfigError(f"kernels.refinement = {self.refinement} must be an integer >= 1")
+        if not self.min_mediator_mass_mev > 0:
+            raise ConfigError(
+                f"kernels.min_mediator_mass_mev = {self.min_mediator_mass_mev} must be > 0"
+            )
+        if not 10.0 <= self.thermal_cutoff <= 200.0:
+            raise ConfigError(f"kernels.thermal_cutoff = {self.thermal_cutoff} is out of [10, 200]")
+        if not 2 <= self.gauss_order <= 64:
+            raise ConfigError(f"kernels.gauss_order = {self.gauss_order} is out of [2, 64]")
+
+
+# --------------------------------------------------------------------------------------------
+# numba kernels (private; float64 arrays in MeV)
+# --------------------------------------------------------------------------------------------
+
+
+@numba.njit(cache=True)
+def _fermi(x):
+    """1/(1 + e^x), overflow-safe."""
+    if x > 0.0:
+        e = math.exp(-x)
+        return e / (1.0 + e)
+    return 1.0 / (1.0 + math.exp(x))
+
+
+@numba.njit(cache=True)
+def _kernel_node(
+    q0,
+    qa,
+    energy,
+    temp,
+    m_kin,
+    m_occ,
+    mu,
+    e_cut,
+    cutoff,
+    final_blocking,
+    rest_frame,
+    panel_width,
+    gl_x,
+    gl_w,
+    out,
+):
+    """K0, K1, K2 at one (q0, |q|) node into ``out[0:3]``; E_N integral on GL panels."""
+    out[0] = 0.0
+    out[1] = 0.0
+    out[2] = 0.0
+    q2 = q0 * q0 - qa * qa
+    if qa <= 0.0 or q2 >= 0.0:
+        return
+    # [C21] Eq. 16: |cos theta_0| <= 1  <=>  E_N >= E_minus
+    e_minus = -0.5 * q0 + 0.5 * qa * math.sqrt(1.0 - 4.0 * m_kin * m_kin / q2)
+    lo = max(e_minus, m_kin)
+    if final_blocking:
+        lo = max(lo, mu - q0 - cutoff * temp)
+    hi = e_cut
+    if lo >= hi:
+        return
+    # breakpoints at the Fermi edges of the initial (and final) nucleon occupation
+    bps = np.empty(4)
+    nb = 0
+    bps[nb] = lo
+    nb += 1
+    if final_blocking:
+        e1 = mu - q0
+        e2 = mu
+    else:
+        # vacuum-like: occupation edge where sqrt(p^2 + m_occ^2) = mu
+        e1 = -1.0
+        e2 = -1.0
+        if mu > m_occ:
+            e1 = math.sqrt(mu * mu - m_occ * m_occ + m_kin * m_kin)
+    if e1 > lo and e1 < hi:
+        bps[nb] = e1
+        nb += 1
+    if e2 > lo and e2 < hi:
+        bps[nb] = e2
+        nb += 1
+    bps[nb] = hi
+    nb += 1
+    bps[:nb].sort()
+    ck = (q0 * (2.0 * energy - q0) + qa * qa) / (2.0 * energy * qa)
+    sk2 = max(0.0, 1.0 - ck * ck)
+    k0 = 0.0
+    k1 = 0.0
+    k2 = 0.0
+    ng = gl_x.size
+    for seg in range(nb - 1):
+        s0 = bps[seg]
+        s1 = bps[seg + 1]
+        if s1 <= s0:
+            continue
+        npan = max(1, int(math.ceil((s1 - s0) / panel_width)))
+        h = (s1 - s0) / npan
+        for j in range(npan):
+            c = s0 + (j + 0.5) * h
+            for g in range(ng):
+                en = c + 0.5 * h * gl_x[g]
+                p2 = en * en - m_kin * m_kin
+                pc = (2.0 * en * q0 + q0 * q0 - qa * qa) / (2.0 * qa)  # |p| cos theta_0
+                ps2 = max(0.0, p2 - pc * pc)
+                if final_blocking:
+                    occ = _fermi((en - mu) / temp) * _fermi(-(en + q0 - mu) / temp)
+                else:
+                    occ = _fermi((math.sqrt(max(p2, 0.0) + m_occ * m_occ) - mu) / temp)
+                a = energy * (en - pc * ck)
+                b2 = energy * energy * ps2 * sk2
+                base = 0.5 * h * gl_w[g] * en * occ
+                if rest_frame:
+                    base = base / (en * energy)
+                    k0 += base
+                    k1 += base * a
+                    k2 += base * (a * a + 0.5 * b2)
+                else:
+                    k0 += base / math.sqrt(a * a - b2)
+                    k1 += base
+                    k2 += base * a
+    out[0] = _TWO_PI * k0
+    out[1] = _TWO_PI * k1
+    out[2] = _TWO_PI * k2
+
+
+@numba.njit(parallel=True, cache=True)
+def _kernel_nodes(
+    q0,
+    qa,
+    energy,
+    temp,
+    m_kin,
+    m_occ,
+    mu,
+    e_cut,
+    cutoff,
+    final_blocking,
+    rest_frame,
+    panel_width,
+    gl_x,
+    gl_w,
+):
+    """K_n at every node: returns (n_nodes, 3)."""
+    n = q0.size
+    out = np.zeros((n, 3))
+    for i in numba.prange(n):
+        _kernel_node(
+            q0[i],
+            qa[i],
+            energy,
+            temp,
+            m_kin,
+            m_occ,
+            mu,
+            e_cut,
+            cutoff,
+            final_blocking,
+            rest_frame,
+            panel_width,
+            gl_x,
+            gl_w,
+            out[i],
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# quadrature grid
+# --------------------------------------------------------------------------------------------
+
+
+def _gl(order):
+    x, w = np.polynomial.legendre.leggauss(order)
+    return x, w
+
+
+def _panels(breaks, order):
+    """GL nodes/weights over consecutive panels [breaks[i], breaks[i+1]]."""
+    x, w = _gl(order)
+    breaks = np.asarray(breaks, dtype=float)
+    a, b = breaks[:-1, None], breaks[1:, None]
+    nodes = 0.5 * (a + b) + 0.5 * (b - a) * x[None, :]
+    weights = 0.5 * (b - a) * w[None, :]
+    return nodes.ravel(), weights.ravel()
+
+
+def occupation_cutoff(temperature_mev, m_eff_mev, mu_eff_mev, cutoff):
+    """Largest nucleon energy E* with a non-negligible occupation [MeV]."""
+    return max(mu_eff_mev, m_eff_mev) + cutoff * temperature_mev
+
+
+def quadrature_grid(
+    energy_mev, temperature_mev, m_kin_mev, p_cut_mev, settings, edge_momenta_mev=()
+):
+    """(q0, |q|) nodes and weights for one shell, energy and frame.
+
+    Parameters
+    ----------
+    energy_mev, temperature_mev : float
+        Neutrino energy E and temperature T [MeV].
+    m_kin_mev : float
+        Nucleon mass of the kinematics [MeV] (m* in medium, 939 MeV vacuum-like).
+    p_cut_mev : float
+        Largest nucleon momentum with non-negligible occupation [MeV].
+    settings : QuadratureSettings
+    edge_momenta_mev : sequence of float
+        Fermi momenta [MeV] of degenerate occupations (breakpoints of the q0 panels).
+
+    Returns
+    -------
+    q0, q_abs, weight : ndarray
+        Energy transfer [MeV], momentum transfer [MeV], weight [MeV^2].
+
+    Notes
+    -----
+    Region (physics.md §3.1): q0 <= E, |q0| <= |q| <= 2E - q0. For each |q| the q0 window is
+    cut to what a nucleon of momentum <= p_cut can absorb,
+    [E(|p_cut - |q||) - E(p_cut), E(p_cut + |q|) - E(p_cut)], and to q0 >= -cutoff*T.
+    """
+    r = int(settings.refinement)
+    order = settings.gauss_order
+    e, t, m = float(energy_mev), float(temperature_mev), float(m_kin_mev)
+    cut = settings.thermal_cutoff
+    x_cut = math.hypot(p_cut_mev, m)
+
+    def window(qa):
+        lo = np.sqrt((p_cut_mev - qa) ** 2 + m * m) - x_cut
+        hi = np.sqrt((p_cut_mev + qa) ** 2 + m * m) - x_cut
+        lo = np.maximum(np.maximum(lo, -qa), -cut * t)
+        hi = np.minimum(np.minimum(hi, qa), 2.0 * e - qa)
+        return lo, hi
+
+    # largest |q| with a non-empty window: lo(q) + q is increasing, bisect lo(q) = 2E - q
+    q_hi = 2.0 * e + cut * t
+    a, b = 2.0 * e, q_hi
+    if window(np.array(b))[0] > window(np.array(b))[1]:
+        for _ in range(100):
+            mid = 0.5 * (a + b)
+            lo_m, hi_m = window(np.array(mid))
+            a, b = (mid, b) if lo_m <= hi_m else (a, mid)
+        q_hi = b
+    q_lo = min(1.0e-3, 0.1 * settings.min_mediator_mass_mev)
+    q_lin = e / 8.0
+    n_log = max(1, int(math.ceil(3 * r * math.log10(q_lin / q_lo))))
+    breaks = [0.0]
+    breaks += list(np.geomspace(q_lo, q_lin, n_log + 1))
+    breaks += list(np.linspace(q_lin, e, 6 * r + 1)[1:])
+    breaks += list(np.linspace(e, 2.0 * e, 6 * r + 1)[1:])
+    n_tail = 8 * r
+    breaks += list(2.0 * e + (q_hi - 2.0 * e) * (np.arange(1, n_tail + 1) / n_tail) ** 2)
+    qa_nodes, qa_w = _panels(np.array(breaks), order)
+
+    lo, hi = window(qa_nodes)
+    # Fermi-surface features: where the initial (final) nucleon at the Fermi momentum p_F can
+    # just absorb (emit) (q0, |q|): q0 = +-(E(p_F +- |q|) - E(p_F)). Near the window edges
+    # E_minus(q0) is steep, so these features are much narrower in q0 than T: put breakpoints
+    # on them and grade panels around them.
+    feats = []
+    for p_f in edge_momenta_mev:
+        e_f = math.hypot(p_f, m)
+        for sign in (1.0, -1.0):
+            f = np.sqrt((p_f + sign * qa_nodes) ** 2 + m * m) - e_f
+            feats += [f, -f]
+    grade = np.array([-t, -0.25 * t, 0.0, 0.25 * t, t])
+    rows_nodes, rows_weights = [], []
+    for i, (l, h) in enumerate(zip(lo, hi, strict=True)):
+        if h <= l:
+            rows_nodes.append(np.zeros(0))
+            rows_weights.append(np.zeros(0))
+            continue
+        pts = [0.0] + [float(f[i]) + g for f in feats for g in grade]
+        br = np.unique(np.clip(np.array([l, h] + pts), l, h))
+        fine = []
+        for a0, b0 in zip(br[:-1], br[1:], strict=True):
+            n_sub = r * max(1, int(math.ceil((b0 - a0) / (2.0 * t))))
+            fine.append(np.linspace(a0, b0, n_sub + 1)[:-1])
+        fine.append([h])
+        nodes, weights = _panels(np.concatenate(fine), order)
+        rows_nodes.append(nodes)
+        rows_weights.append(weights)
+    n_max = max(len(x) for x in rows_nodes)
+    q0 = np.zeros((qa_nodes.size, n_max))
+    w0 = np.zeros_like(q0)
+    for i, (nodes, weights) in enumerate(zip(rows_nodes, rows_weights, strict=True)):
+        q0[i, : nodes.size] = nodes
+        w0[i, : weights.size] = weights
+    q_abs = np.broadcast_to(qa_nodes[:, None], q0.shape)
+    weight = w0 * qa_w[:, None]
+    keep = weight.ravel() > 0.0
+    return q0.ravel()[keep], q_abs.ravel()[keep].copy(), weight.ravel()[keep]
+
+
+# --------------------------------------------------------------------------------------------
+# per-shell kernels
+# --------------------------------------------------------------------------------------------
+
+
+def _check_positive(name, value):
+    if not (np.isfinite(value) and value > 0):
+        raise InputError(f"{name} = {value} must be a positive finite number")
+
+
+def shell_kernels(
+    *,
+    energy_mev,
+    temperature_mev,
+    m_eff_mev,
+    mu_eff_mev,
+    frame="medium",
+    flux="pk",
+    settings=None,
+    vacuum_mass_mev=M_NUCLEON_MEV,
+    final_blocking=None,
+):
+    """Kernels of one shell and one neutrino energy for several nucleon species.
+
+    Parameters
+    ----------
+    energy_mev, temperature_mev, m_eff_mev : float
+        Neutrino energy E, temperature T, effective nucleon mass m* [MeV].
+    mu_eff_mev : dict of str to float
+        Effective chemical potentials mu*_N per nucleon (``n``, ``p``) [MeV].
+    frame : {"medium", "vacuum"}
+        In-medium kernels or the vacuum-like lambda^0 (physics.md §3.5).
+    flux : {"pk", "rest_frame"}
+    settings : QuadratureSettings
+    vacuum_mass_mev : float
+        Nucleon mass of the vacuum-like frame [MeV].
+    final_blocking : bool, optional
+        Final-nucleon blocking; default True in medium, False in vacuum (tests may switch it).
+
+    Returns
+    -------
+    dict
+        ``q0``, ``q_abs``, ``weight`` (nodes) and ``kernels`` {nucleon: (n_nodes, 3)}.
+    """
+    settings = settings or QuadratureSettings()
+    if frame not in FRAMES:
+        raise ConfigError(f"frame = {frame!r} is not one of {', '.join(FRAMES)}")
+    if flux not in FLUXES:
+        raise ConfigError(f"kernels.flux = {flux!r} is not allowed; choose one of {FLUXES}")
+    for name, value in (
+        ("neutrino energy [MeV]", energy_mev),
+        ("temperature [MeV]", temperature_mev),
+        ("effective mass [MeV]", m_eff_mev),
+    ):
+        _check_positive(name, value)
+    if final_blocking is None:
+        final_blocking = frame == "medium"
+    m_kin = float(m_eff_mev) if frame == "medium" else float(vacuum_mass_mev)
+    cut = settings.thermal_cutoff
+    # one grid for all nucleons: cut at the largest occupied momentum of any of them
+    e_star_cut = max(
+        occupation_cutoff(temperature_mev, m_eff_mev, mu, cut) for mu in mu_eff_mev.values()
+    )
+    p_cut = math.sqrt(e_star_cut**2 - m_eff_mev**2)
+    edges = [math.sqrt(mu**2 - m_eff_mev**2) for mu in mu_eff_mev.values() if mu > m_eff_mev]
+    q0, qa, w = quadrature_grid(energy_mev, temperature_mev, m_kin, p_cut, settings, edges)
+    gl_x, gl_w = _gl(settings.gauss_order)
+    panel_width = 4.0 * temperature_mev / settings.refinement
+    out = {}
+    for nucleon, mu in mu_eff_mev.items():
+        e_occ_cut = occupation_cutoff(temperature_mev, m_eff_mev, mu, cut)
+        e_cut = math.sqrt(e_occ_cut**2 - m_eff_mev**2 + m_kin**2)
+        out[nucleon] = _kernel_nodes(
+            q0,
+            qa,
+            float(energy_mev),
+            float(temperature_mev),
+            m_kin,
+            float(m_eff_mev),
+            float(mu),
+            e_cut,
+            cut,
+            bool(final_blocking),
+            flux == "rest_frame",
+            panel_width,
+            gl_x,
+            gl_w,
+        )
+    return {"q0": q0, "q_abs": qa, "weight": w, "kernels": out, "mass_kin": m_kin}
+
+
+def nucleon_density(mu_eff_mev, m_eff_mev, temperature_mev, cutoff=30.0, order=16):
+    """Net nucleon number density [fm^-3] of a Fermi gas of Dirac quasiparticles.
+
+    n = (1/pi^2) Int k^2 [f(E* - mu*) - f(E* + mu*)] dk, spin degeneracy 2 (physics.md §2),
+    evaluated as Int dE E p [...] on Gauss-Legendre panels of width T (the same machinery as
+    the kernels' E_N integral).
+    """
+    from .constants import HBARC_MEV_FM
+
+    t, m, mu = float(temperature_mev), float(m_eff_mev), float(mu_eff_mev)
+    e_cut = occupation_cutoff(t, m, mu, cutoff)
+    # substitute E = m + u^2 to remove the sqrt(E - m) endpoint behaviour
+    breaks = [0.0]
+    if mu > m:
+        breaks.append(math.sqrt(mu - m))
+    breaks.append(math.sqrt(e_cut - m))
+    fine = []
+    for a, b in zip(breaks[:-1], breaks[1:], strict=True):
+        n = max(1, int(math.ceil((b * b - a * a) / t)))
+        fine += list(np.sqrt(np.linspace(a * a, b * b, n + 1))[:-1])
+    fine.append(breaks[-1])
+    u, w = _panels(np.array(fine), order)
+    e = m + u * u
+    p = np.sqrt(np.maximum(e * e - m * m, 0.0))
+    fermi = np.vectorize(lambda x: _fermi(x))
+    integrand = e * p * (fermi((e - mu) / t) - fermi((e + mu) / t)) * 2.0 * u
+    return float(np.sum(w * integrand)) / math.pi**2 / HBARC_MEV_FM**3
+
+
+# --------------------------------------------------------------------------------------------
+# xarray-facing API
+# --------------------------------------------------------------------------------------------
+
+
+def neutrino_energies(rmf, nature, rmf_dirac=None):
+    """Neutrino energy per shell and energy choice [MeV] as a DataArray (shell, energy_choice)."""
+    if nature not in ENERGY_CHOICES:
+        raise ConfigError(f"nature = {nature!r} is not one of {', '.join(ENERGY_CHOICES)}")
+    t = rmf["temperature"].values
+    rows = []
+    for choice in ENERGY_CHOICES[nature]:
+        if choice == "mu_nu_plus_pi_T":
+            rows.append(rmf["mu_nu"].values + math.pi * t)
+        elif choice == "pi_T":
+            rows.append(math.pi * t)
+        else:
+            if rmf_dirac is None:
+                raise InputError("energy choice mu_dirac_plus_pi_T needs the dirac rmf artifact")
+            if rmf_dirac.sizes["shell"] != rmf.sizes["shell"] or not np.allclose(
+                rmf_dirac["temperature"].values, t
+            ):
+                raise InputError("dirac and majorana rmf artifacts describe different shells")
+            rows.append(rmf_dirac["mu_nu"].values + math.pi * t)
+    da = xr.DataArray(
+        np.array(rows).T,
+        dims=("shell", "energy_choice"),
+        coords={"shell": rmf["shell"].values, "energy_choice": list(ENERGY_CHOICES[nature])},
+    )
+    return with_attrs(da, "MeV", "neutrino energy E per shell (physics.md §3)")
+
+
+def compute_kernels(
+    rmf,
+    *,
+    nature,
+    rmf_dirac=None,
+    refinement=1,
+    min_mediator_mass_mev=0.01,
+    thermal_cutoff=30.0,
+    gauss_order=8,
+    flux="pk",
+    vacuum_mass_mev=M_NUCLEON_MEV,
+):
+    """Kernels K0, K1, K2 for every shell of an rmf artifact (physics.md §3.3).
+
+    Parameters
+    ----------
+    rmf : xarray.Dataset
+        Stage-``rmf`` artifact of this nature (dim ``shell``).
+    nature : {"dirac", "majorana"}
+    rmf_dirac : xarray.Dataset, optional
+        The dirac rmf artifact of the same snapshot (majorana ``mu_dirac_plus_pi_T`` only).
+    refinement, min_mediator_mass_mev, thermal_cutoff, gauss_order
+        See :class:`QuadratureSettings`.
+    flux : {"pk", "rest_frame"}
+    vacuum_mass_mev : float
+        Nucleon mass of the vacuum-like frame [MeV].
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims shell, species, nucleon, energy_choice, frame, node; variables ``K0`` [1],
+        ``K1`` [MeV^2], ``K2`` [MeV^4], ``q0``/``q_abs`` [MeV], ``weight`` [MeV^2] and the shell
+        state (temperature, effective_mass, mu_n_eff, mu_p_eff, mu_nu_blocking,
+        neutrino_energy, ...).
+    """
+    settings = QuadratureSettings(
+        refinement=int(refinement),
+        min_mediator_mass_mev=float(min_mediator_mass_mev),
+        thermal_cutoff=float(thermal_cutoff),
+        gauss_order=int(gauss_order),
+    )
+    energies = neutrino_energies(rmf, nature, rmf_dirac)
+    shells = rmf["shell"].values
+    choices = list(energies["energy_choice"].values)
+    results = {}
+    n_max = 0
+    for i, _ in enumerate(shells):
+        t = float(rmf["temperature"].values[i])
+        mstar = float(rmf["effective_mass"].values[i])
+        mu = {"n": float(rmf["mu_n_eff"].values[i]), "p": float(rmf["mu_p_eff"].values[i])}
+        for j, _ in enumerate(choices):
+            for frame in FRAMES:
+                res = shell_kernels(
+                    energy_mev=float(energies.values[i, j]),
+                    temperature_mev=t,
+                    m_eff_mev=mstar,
+                    mu_eff_mev=mu,
+                    frame=frame,
+                    flux=flux,
+                    settings=settings,
+                    vacuum_mass_mev=vacuum_mass_mev,
+                )
+                results[i, j, frame] = res
+                n_max = max(n_max, res["q0"].size)
+    shape_nodes = (len(shells), len(choices), len(FRAMES), n_max)
+    q0 = np.zeros(shape_nodes)
+    qa = np.ones(shape_nodes)
+    w = np.zeros(shape_nodes)
+    kern = np.zeros((len(shells), len(NUCLEONS), len(choices), len(FRAMES), n_max, 3))
+    for (i, j, frame), res in results.items():
+        f = FRAMES.index(frame)
+        n = res["q0"].size
+        q0[i, j, f, :n] = res["q0"]
+        qa[i, j, f, :n] = res["q_abs"]
+        w[i, j, f, :n] = res["weight"]
+        for a, nucleon in enumerate(NUCLEONS):
+            kern[i, a, j, f, :n] = res["kernels"][nucleon]
+    # the kernels do not depend on the species (blocking is applied at contraction); the
+    # species dimension of the artifact contract is a broadcast
+    kern = np.broadcast_to(kern[:, None], (len(shells), len(SPECIES), *kern.shape[1:]))
+    coords = {
+        "shell": shells,
+        "species": list(SPECIES),
+        "nucleon": list(NUCLEONS),
+        "energy_choice": choices,
+        "frame": list(FRAMES),
+        "node": np.arange(n_max),
+    }
+    node_dims = ("shell", "energy_choice", "frame", "node")
+    kdims = ("shell", "species", "nucleon", "energy_choice", "frame", "node")
+    ds = xr.Dataset(coords=coords)
+    ds["q0"] = with_attrs(
+        xr.DataArray(q0, dims=node_dims),
+        "MeV",
+        "energy transfer q0 = E - E' at the quadrature node",
+    )
+    ds["q_abs"] = with_attrs(
+        xr.DataArray(qa, dims=node_dims), "MeV", "momentum transfer |q| at the quadrature node"
+    )
+    ds["weight"] = with_attrs(
+        xr.DataArray(w, dims=node_dims),
+        "MeV2",
+        "quadrature weight of the (q0, |q|) node (0 = padding)",
+    )
+    units = ("1", "MeV2", "MeV4")
+    for n in range(3):
+        ds[f"K{n}"] = with_attrs(
+            xr.DataArray(np.ascontiguousarray(kern[..., n]), dims=kdims),
+            units[n],
+            f"kernel K{n}: coefficient of c{n} in Int dE_N E_N F_N Int dphi |M|^2/Phi "
+            "(physics.md §3.3)",
+        )
+    ds["neutrino_energy"] = energies
+    for name, src, long_name in (
+        ("temperature", "temperature", "temperature T"),
+        ("effective_mass", "effective_mass", "nucleon effective mass m*"),
+        ("mu_n_eff", "mu_n_eff", "neutron effective chemical potential mu*_n"),
+        ("mu_p_eff", "mu_p_eff", "proton effective chemical potential mu*_p"),
+    ):
+        ds[name] = with_attrs(rmf[src].reset_coords(drop=True), "MeV", long_name)
+    mu_nu = rmf["mu_nu"].values if nature == "dirac" else np.zeros(len(shells))
+    ds["mu_nu_blocking"] = with_attrs(
+        xr.DataArray(mu_nu, dims="shell"),
+        "MeV",
+        "neutrino chemical potential of the outgoing-neutrino blocking (nu: +, nubar: -; "
+        "0 for Majorana)",
+    )
+    for name in ("baryon_density", "r_inner", "r_outer"):
+        if name in rmf:
+            ds[name] = rmf[name].reset_coords(drop=True)
+    ds["shell"].attrs.update(units="1", long_name="shell index k")
+    ds["species"].attrs.update(units="1", long_name="neutrino species (nu: s=+1, nubar: s=-1)")
+    ds["nucleon"].attrs.update(units="1", long_name="target nucleon")
+    ds["energy_choice"].attrs.update(units="1", long_name="neutrino energy prescription")
+    ds["frame"].attrs.update(units="1", long_name="in-medium or vacuum-like (physics.md §3.5)")
+    ds["node"].attrs.update(units="1", long_name="quadrature node index")
+    ds.attrs.update(
+        nature=nature,
+        flux=flux,
+        refinement=int(refinement),
+        min_mediator_mass_mev=float(min_mediator_mass_mev),
+        thermal_cutoff=float(thermal_cutoff),
+        gauss_order=int(gauss_order),
+        vacuum_mass_mev=float(vacuum_mass_mev),
+    )
+    return ds

@@ -1,0 +1,707 @@
+"""Mean free paths: contraction of the kernels with the matrix elements (physics.md §3.2-3.5).
+
+For every term of Sum|M|^2 = coupling^n D(q^2, m)^k (c0 + c1 P + c2 P^2) ([C21] Eq. 19)
+
+    sigma/V = 1/(16 (2 pi)^4 E) Sum_nodes w B_term(q0) Sum_N [c0 K0 + c1 K1 + c2 K2]_N,
+
+with B the outgoing-neutrino blocking of the term. Since only D depends on the mediator mass,
+each model reduces to per-node vectors R_term, and
+
+    1/lambda(m, g) = A0 + A1(m) g^2 + A2(m) g^4,  A1 = R_int . D(m),  A2 = R_np . D(m)^2,
+
+so a (mass, coupling) map is a matrix product plus a polynomial. ``lambda_direct`` evaluates
+the same rate by plain nested adaptive quadrature (no kernels, no analytic phi integral) for
+tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+import xarray as xr
+from scipy import LowLevelCallable, integrate
+from scipy.special import expit
+
+from . import matrix_elements as me
+from .constants import HBARC_MEV_FM, M_TO_FM
+from .errors import ConfigError, InputError
+from .io import with_attrs
+from .kernels import FLUXES, NUCLEONS, SPECIES, occupation_cutoff
+
+#: SN-core mediator models (physics.md §1.1): mediator, neutrino nature, coupling name.
+MODELS: dict[str, dict[str, str]] = {
+    "lnv_scalar": {"mediator": "scalar", "nature": "majorana", "coupling_name": "Y"},
+    "lnc_scalar": {"mediator": "scalar", "nature": "dirac", "coupling_name": "Y"},
+    "bl_vector": {"mediator": "vector_bl", "nature": "dirac", "coupling_name": "g_BL"},
+}
+
+#: 1/(16 (2pi)^4) of [C21] Eq. 19 with the full spin sum (physics.md §3.2).
+_RATE_PREFACTOR = 1.0 / (16.0 * (2.0 * math.pi) ** 4)
+#: sigma/V [MeV] -> 1/lambda [1/m].
+_MEV_TO_INV_M = M_TO_FM / HBARC_MEV_FM
+
+
+def default_form_factors():
+    """{nucleon: (F1, F_A)} of [C21] (physics.md §3.4)."""
+    return dict(me.FORM_FACTORS_C21)
+
+
+def parse_form_factors(cfg):
+    """Config block {n: {f1, fa}, p: {f1, fa}} (or None) -> {nucleon: (F1, F_A)}."""
+    if cfg is None:
+        return default_form_factors()
+    try:
+        return {nuc: (float(cfg[nuc]["f1"]), float(cfg[nuc]["fa"])) for nuc in NUCLEONS}
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"mfp.form_factors needs n and p entries with f1 and fa ({exc})") from exc
+
+
+def check_model(model):
+    """Return the MODELS entry of ``model`` or raise ConfigError naming the choices."""
+    if model not in MODELS:
+        raise ConfigError(f"model {model!r} is unknown; known models: {', '.join(MODELS)}")
+    return MODELS[model]
+
+
+def check_model_config(model, model_cfg):
+    """A ``models.<name>`` entry must agree with :data:`MODELS` on mediator and nature."""
+    spec = check_model(model)
+    for key in ("mediator", "nature"):
+        given = model_cfg.get(key, spec[key])
+        if given != spec[key]:
+            raise ConfigError(f"models.{model}.{key} = {given!r}; {model} needs {spec[key]!r}")
+    return spec
+
+
+def term_blocking(model, term, variant="physical"):
+    """Outgoing-neutrino blocking of a term: ``sm`` (Fermi-Dirac with mu) or ``none``.
+
+    physics.md §3.4: SM, B-L, interference and the LNV scalar are blocked (mu = +-mu_nu Dirac,
+    0 Majorana); the LNC scalar's outgoing nu_R is not thermally populated (``physical``), but
+    [C21] blocked it like the SM (``paper``).
+    """
+    if model == "lnc_scalar" and term == "np" and variant == "physical":
+        return "none"
+    return "sm"
+
+
+def blocking_factor(q0_mev, energy_mev, temperature_mev, mu_mev):
+    """1 - f_nu(E - q0) with chemical potential mu [1]."""
+    return expit((energy_mev - np.asarray(q0_mev) - mu_mev) / temperature_mev)
+
+
+def species_mu(species, mu_nu_blocking):
+    """Chemical potential of the outgoing neutrino: +mu_nu (nu), -mu_nu (nubar)."""
+    return me.SPECIES_SIGN[species] * mu_nu_blocking
+
+
+def _check_grid(name, values, *, allow_zero=False):
+    arr = np.atleast_1d(np.asarray(values, dtype=float))
+    if arr.ndim != 1 or arr.size < 2:
+        raise InputError(f"{name} grid needs at least 2 points, got {arr.size}")
+    bad = arr < 0 if allow_zero else arr <= 0
+    if np.any(bad) or not np.all(np.isfinite(arr)):
+        raise InputError(f"{name} grid must be positive and finite, got min {arr.min()}")
+    return arr
+
+
+def model_grid(model_cfg):
+    """Log-spaced (masses [MeV], couplings [1]) of a ``models.<name>`` config entry.
+
+    The entry has ``mass_mev: {min, max, num}`` and ``coupling: {min, max, num}``.
+    """
+    out = []
+    for key in ("mass_mev", "coupling"):
+        try:
+            lo, hi, num = (model_cfg[key][k] for k in ("min", "max", "num"))
+        except (KeyError, TypeError) as exc:
+            raise ConfigError(f"models entry needs {key}: {{min, max, num}} ({exc})") from exc
+        if not (0 < lo < hi) or int(num) < 2:
+            raise ConfigError(f"{key} grid needs 0 < min < max and num >= 2, got {lo}, {hi}, {num}")
+        out.append(np.geomspace(float(lo), float(hi), int(num)))
+    return out[0], out[1]
+
+
+# --------------------------------------------------------------------------------------------
+# contraction
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    """Nodes of one (shell, energy_choice, frame) with the shell state."""
+
+    q0: np.ndarray
+    q2: np.ndarray
+    weight: np.ndarray
+    kernels: np.ndarray  # (species, nucleon, node, 3)
+    energy: float
+    temperature: float
+    mu_nu: float
+    m_kin: float
+
+
+def _blocks(kernels):
+    frames = list(kernels["frame"].values)
+    vac_mass = float(kernels.attrs.get("vacuum_mass_mev", 939.0))
+    k = np.stack([kernels[f"K{n}"].values for n in range(3)], axis=-1)
+    q0a = kernels["q0"].values
+    qaa = kernels["q_abs"].values
+    wa = kernels["weight"].values
+    for i in range(kernels.sizes["shell"]):
+        for j in range(kernels.sizes["energy_choice"]):
+            for f, frame in enumerate(frames):
+                w = wa[i, j, f]
+                keep = w > 0
+                q0 = q0a[i, j, f][keep]
+                qa = qaa[i, j, f][keep]
+                yield (
+                    (i, j, frame),
+                    _Block(
+                        q0=q0,
+                        q2=q0 * q0 - qa * qa,
+                        weight=w[keep],
+                        kernels=k[i, :, :, j, f][:, :, keep],
+                        energy=float(kernels["neutrino_energy"].values[i, j]),
+                        temperature=float(kernels["temperature"].values[i]),
+                        mu_nu=float(kernels["mu_nu_blocking"].values[i]),
+                        m_kin=float(kernels["effective_mass"].values[i])
+                        if frame == "medium"
+                        else vac_mass,
+                    ),
+                )
+
+
+def _reduced(block, s_index, species, coeff_fn, blocking, frame, per_nucleon=False):
+    """Per-node R = pref w B Sum_N Sum_n c_n K_n [1/m per unit coupling/propagator]."""
+    pref = _RATE_PREFACTOR / block.energy * _MEV_TO_INV_M
+    if frame == "vacuum" or blocking == "none":
+        b = 1.0
+    else:
+        b = blocking_factor(
+            block.q0, block.energy, block.temperature, species_mu(species, block.mu_nu)
+        )
+    out = []
+    for a, nucleon in enumerate(NUCLEONS):
+        c = coeff_fn(nucleon)
+        kn = block.kernels[s_index, a]
+        out.append(c[0] * kn[:, 0] + c[1] * kn[:, 1] + c[2] * kn[:, 2])
+    out = np.array(out) * (pref * block.weight * b)
+    return out if per_nucleon else out.sum(axis=0)
+
+
+def sm_rates(kernels, *, form_factors=None, variant="physical"):
+    """SM mean free paths of every shell, species and energy choice.
+
+    Parameters
+    ----------
+    kernels : xarray.Dataset
+        Stage-``kernels`` artifact (:func:`lightmed.kernels.compute_kernels`).
+    form_factors : dict, optional
+        {nucleon: (F1, F_A)}; default [C21].
+    variant : {"physical", "paper"}
+        Irrelevant for the SM; accepted for a uniform interface.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``lambda_sm``, ``lambda_vac_sm`` [m], ``rate_sm_nucleon`` [1/m] and ``neutrino_energy``.
+    """
+    me._check_variant(variant)
+    ff = form_factors or default_form_factors()
+    ns, nsp, ne = kernels.sizes["shell"], len(SPECIES), kernels.sizes["energy_choice"]
+    rate = {fr: np.zeros((ns, nsp, ne, len(NUCLEONS))) for fr in ("medium", "vacuum")}
+    for (i, j, frame), blk in _blocks(kernels):
+        for s_i, sp in enumerate(SPECIES):
+            s = me.SPECIES_SIGN[sp]
+
+            def coeff(nucleon, blk=blk, s=s):
+                return me.sm_coefficients(blk.q2, blk.m_kin, s, *ff[nucleon])
+
+            r = _reduced(blk, s_i, sp, coeff, "sm", frame, per_nucleon=True)
+            rate[frame][i, s_i, j] = r.sum(axis=1)
+    dims = ("shell", "species", "energy_choice")
+    coords = {d: kernels[d].values for d in dims}
+    ds = xr.Dataset(coords={**coords, "nucleon": list(NUCLEONS)})
+    ds["lambda_sm"] = with_attrs(
+        xr.DataArray(1.0 / rate["medium"].sum(-1), dims=dims),
+        "m",
+        "SM in-medium neutrino mean free path ([C21] Eq. 19)",
+    )
+    ds["lambda_vac_sm"] = with_attrs(
+        xr.DataArray(1.0 / rate["vacuum"].sum(-1), dims=dims),
+        "m",
+        "SM vacuum-like mean free path lambda^0 (physics.md §3.5)",
+    )
+    ds["rate_sm_nucleon"] = with_attrs(
+        xr.DataArray(rate["medium"], dims=(*dims, "nucleon")),
+        "m-1",
+        "SM in-medium scattering rate per volume sigma/V on one nucleon species",
+    )
+    ds["neutrino_energy"] = kernels["neutrino_energy"]
+    for name in ("temperature", "effective_mass", "r_inner", "r_outer", "baryon_density"):
+        if name in kernels:
+            ds[name] = kernels[name]
+    _coord_attrs(ds, kernels)
+    ds.attrs.update(nature=kernels.attrs.get("nature", ""), flux=kernels.attrs.get("flux", ""))
+    return ds
+
+
+def _coord_attrs(ds, kernels):
+    for name in ds.coords:
+        if name in kernels.coords:
+            ds[name].attrs.update(kernels[name].attrs)
+    if "nucleon" in ds.coords:
+        ds["nucleon"].attrs.update(units="1", long_name="target nucleon")
+
+
+@numba.njit(parallel=True, fastmath=True, cache=True)
+def _contract_masses(q2, r_int, r_np, m2):
+    """A1[s, m] = Sum_i r_int[s, i] D_i(m), A2[s, m] = Sum_i r_np[s, i] D_i(m)^2."""
+    ns, nn = r_int.shape
+    nm = m2.size
+    a1 = np.zeros((ns, nm))
+    a2 = np.zeros((ns, nm))
+    for k in numba.prange(nm):
+        mk = m2[k]
+        for s in range(ns):
+            acc1 = 0.0
+            acc2 = 0.0
+            ri = r_int[s]
+            rn = r_np[s]
+            for i in range(nn):
+                d = 1.0 / (q2[i] - mk)
+                acc1 += ri[i] * d
+                acc2 += rn[i] * d * d
+            a1[s, k] = acc1
+            a2[s, k] = acc2
+    return a1, a2
+
+
+def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant="physical"):
+    """Coefficients of 1/lambda = A0 + A1(m) g^2 + A2(m) g^4 per shell, species, energy.
+
+    Parameters
+    ----------
+    kernels : xarray.Dataset
+        Stage-``kernels`` artifact of the model's nature.
+    model : str
+        Key of :data:`MODELS`.
+    masses_mev : array_like
+        Mediator masses [MeV] (>= 2 points, > 0).
+    form_factors : dict, optional
+    variant : {"physical", "paper"}
+
+    Returns
+    -------
+    xarray.Dataset
+        ``rate_sm`` [1/m], ``rate_int`` [1/m, coefficient of g^2], ``rate_np`` [1/m,
+        coefficient of g^4] and the vacuum-like ``rate_vac_*`` counterparts.
+    """
+    spec = check_model(model)
+    me._check_variant(variant)
+    masses = _check_grid("mass [MeV]", masses_mev)
+    if kernels.attrs.get("nature") not in (None, spec["nature"]):
+        raise InputError(
+            f"model {model} needs {spec['nature']} kernels, got {kernels.attrs.get('nature')}"
+        )
+    m_min = float(kernels.attrs.get("min_mediator_mass_mev", 0.0))
+    if masses.min() < m_min * (1 - 1e-9):
+        raise ConfigError(
+            f"{model}: mediator mass {masses.min()} MeV is below kernels.min_mediator_mass_mev"
+            f" = {m_min} MeV that the kernel grid resolves; lower that key"
+        )
+    ff = form_factors or default_form_factors()
+    mediator = spec["mediator"]
+    terms = {t.name: t for t in me.MEDIATOR_TERMS[mediator]}
+    ns, nsp, ne, nm = (
+        kernels.sizes["shell"],
+        len(SPECIES),
+        kernels.sizes["energy_choice"],
+        masses.size,
+    )
+    out = {}
+    for frame in ("medium", "vacuum"):
+        out[frame, "sm"] = np.zeros((ns, nsp, ne))
+        out[frame, "int"] = np.zeros((ns, nsp, ne, nm))
+        out[frame, "np"] = np.zeros((ns, nsp, ne, nm))
+    m2 = masses**2
+    for (i, j, frame), blk in _blocks(kernels):
+        reduced = {name: np.zeros((nsp, blk.q0.size)) for name in ("int", "np")}
+        for s_i, sp in enumerate(SPECIES):
+            s = me.SPECIES_SIGN[sp]
+
+            def sm(nucleon, blk=blk, s=s):
+                return me.sm_coefficients(blk.q2, blk.m_kin, s, *ff[nucleon])
+
+            out[frame, "sm"][i, s_i, j] = _reduced(blk, s_i, sp, sm, "sm", frame).sum()
+            for name, term in terms.items():
+                if (name, term.propagator_power) not in (("int", 1), ("np", 2)):
+                    raise ConfigError(f"unsupported term structure {term}")
+
+                def red(nucleon, blk=blk, s=s, name=name):
+                    return me.term_coefficients(
+                        mediator, name, blk.q2, blk.m_kin, s, *ff[nucleon], variant
+                    )
+
+                reduced[name][s_i] = _reduced(
+                    blk, s_i, sp, red, term_blocking(model, name, variant), frame
+                )
+        a_int, a_np = _contract_masses(blk.q2, reduced["int"], reduced["np"], m2)
+        out[frame, "int"][i, :, j] = a_int
+        out[frame, "np"][i, :, j] = a_np
+    dims = ("shell", "species", "energy_choice")
+    coords = {d_: kernels[d_].values for d_ in dims}
+    ds = xr.Dataset(coords={**coords, "mass": masses})
+    ds["mass"].attrs.update(units="MeV", long_name=f"mediator mass ({mediator})")
+    cname = spec["coupling_name"]
+    for frame, prefix, where in (
+        ("medium", "rate", "in-medium"),
+        ("vacuum", "rate_vac", "vacuum-like"),
+    ):
+        ds[f"{prefix}_sm"] = with_attrs(
+            xr.DataArray(out[frame, "sm"], dims=dims),
+            "m-1",
+            f"SM {where} rate per volume A0 = 1/lambda_SM",
+        )
+        ds[f"{prefix}_int"] = with_attrs(
+            xr.DataArray(out[frame, "int"], dims=(*dims, "mass")),
+            "m-1",
+            f"{where} interference rate per unit {cname}^2 (coefficient A1 of {cname}^2)",
+        )
+        ds[f"{prefix}_np"] = with_attrs(
+            xr.DataArray(out[frame, "np"], dims=(*dims, "mass")),
+            "m-1",
+            f"{where} new-physics rate per unit {cname}^4 (coefficient A2 of {cname}^4)",
+        )
+    ds["neutrino_energy"] = kernels["neutrino_energy"]
+    _coord_attrs(ds, kernels)
+    ds.attrs.update(
+        model=model,
+        mediator=mediator,
+        nature=spec["nature"],
+        coupling_name=cname,
+        matrix_elements=variant,
+    )
+    return ds
+
+
+def model_map(coefficients, couplings):
+    """lambda, lambda_np, lambda_vac [m] on the (mass, coupling) grid from the coefficients.
+
+    1/lambda = A0 + A1 g^2 + A2 g^4 (in medium and vacuum-like); lambda_np = 1/(A2 g^4).
+    """
+    g = _check_grid("coupling", couplings)
+    ds = coefficients.copy()
+    ds = ds.assign_coords(coupling=g)
+    g2 = xr.DataArray(g**2, dims="coupling", coords={"coupling": g})
+    inv = ds["rate_sm"] + ds["rate_int"] * g2 + ds["rate_np"] * g2 * g2
+    inv_vac = ds["rate_vac_sm"] + ds["rate_vac_int"] * g2 + ds["rate_vac_np"] * g2 * g2
+    order = ("shell", "species", "energy_choice", "mass", "coupling")
+    ds["lambda"] = with_attrs(
+        (1.0 / inv).transpose(*order),
+        "m",
+        "in-medium mean free path, SM + interference + new physics",
+    )
+    ds["lambda_np"] = with_attrs(
+        (1.0 / (ds["rate_np"] * g2 * g2)).transpose(*order),
+        "m",
+        "in-medium mean free path of the new-physics term alone",
+    )
+    ds["lambda_vac"] = with_attrs(
+        (1.0 / inv_vac).transpose(*order),
+        "m",
+        "vacuum-like mean free path lambda^0 (physics.md §3.5)",
+    )
+    ds["lambda_vac_np"] = with_attrs(
+        (1.0 / (ds["rate_vac_np"] * g2 * g2)).transpose(*order),
+        "m",
+        "vacuum-like mean free path of the new-physics term alone",
+    )
+    ds["lambda_sm"] = with_attrs(1.0 / ds["rate_sm"], "m", "SM in-medium mean free path")
+    ds["lambda_vac_sm"] = with_attrs(1.0 / ds["rate_vac_sm"], "m", "SM vacuum-like mean free path")
+    ds["coupling"].attrs.update(
+        units="1", long_name=f"coupling {coefficients.attrs.get('coupling_name')}"
+    )
+    for name in coefficients.coords:
+        ds[name].attrs.update(coefficients[name].attrs)
+    return ds
+
+
+def rate_kernel(
+    *,
+    energy_mev,
+    temperature_mev,
+    m_eff_mev,
+    mu_eff_mev,
+    mu_nu_mev=0.0,
+    species="nubar",
+    frame="medium",
+    flux="pk",
+    model=None,
+    masses_mev=None,
+    couplings=None,
+    terms=("sm", "int", "np"),
+    form_factors=None,
+    variant="physical",
+    vacuum_mass_mev=939.0,
+    settings=None,
+    final_blocking=None,
+    neutrino_blocking=True,
+    precomputed=None,
+):
+    """1/lambda [1/m] of one shell by the kernel method (same physics as :func:`rate_direct`).
+
+    Returns a scalar (SM only) or an array (mass, coupling) when ``model`` is given. Meant for
+    tests and benchmarks; the pipeline uses :func:`sm_rates` and :func:`model_coefficients`.
+    ``neutrino_blocking=False`` drops the outgoing-neutrino blocking of every term;
+    ``precomputed`` reuses a :func:`lightmed.kernels.shell_kernels` result of the same shell.
+    """
+    from .kernels import shell_kernels
+
+    res = precomputed or shell_kernels(
+        energy_mev=energy_mev,
+        temperature_mev=temperature_mev,
+        m_eff_mev=m_eff_mev,
+        mu_eff_mev=mu_eff_mev,
+        frame=frame,
+        flux=flux,
+        settings=settings,
+        vacuum_mass_mev=vacuum_mass_mev,
+        final_blocking=final_blocking,
+    )
+    ff = form_factors or default_form_factors()
+    nucleons = list(mu_eff_mev)
+    blk = _Block(
+        q0=res["q0"],
+        q2=res["q0"] ** 2 - res["q_abs"] ** 2,
+        weight=res["weight"],
+        kernels=np.array([[res["kernels"][n] for n in nucleons]]),
+        energy=float(energy_mev),
+        temperature=float(temperature_mev),
+        mu_nu=float(mu_nu_mev),
+        m_kin=res["mass_kin"],
+    )
+    s = me.SPECIES_SIGN[species]
+    eff_frame = frame if neutrino_blocking else "vacuum"
+
+    def contract(coeff_fn, blocking):
+        out = np.zeros_like(blk.q0)
+        for a, nucleon in enumerate(nucleons):
+            c = coeff_fn(nucleon)
+            kn = blk.kernels[0, a]
+            out += c[0] * kn[:, 0] + c[1] * kn[:, 1] + c[2] * kn[:, 2]
+        if eff_frame == "medium" and blocking == "sm":
+            out *= blocking_factor(blk.q0, blk.energy, blk.temperature, s * blk.mu_nu)
+        return out * blk.weight * (_RATE_PREFACTOR / blk.energy * _MEV_TO_INV_M)
+
+    rate_sm = 0.0
+    if "sm" in terms:
+        rate_sm = contract(lambda n: me.sm_coefficients(blk.q2, blk.m_kin, s, *ff[n]), "sm").sum()
+    if model is None:
+        return rate_sm
+    mediator = check_model(model)["mediator"]
+    masses = _check_grid("mass [MeV]", masses_mev)
+    g = _check_grid("coupling", couplings)
+    total = np.full((masses.size, g.size), rate_sm)
+    d = 1.0 / (blk.q2[None, :] - masses[:, None] ** 2)
+    for term in me.MEDIATOR_TERMS[mediator]:
+        if term.name not in terms:
+            continue
+        r = contract(
+            lambda n, t=term: me.term_coefficients(
+                mediator, t.name, blk.q2, blk.m_kin, s, *ff[n], variant
+            ),
+            term_blocking(model, term.name, variant),
+        )
+        a = (d**term.propagator_power) @ r
+        total = total + a[:, None] * g[None, :] ** term.coupling_power
+    return total
+
+
+# --------------------------------------------------------------------------------------------
+# direct nested quadrature (reference; slow)
+# --------------------------------------------------------------------------------------------
+
+
+@numba.cfunc("float64(intc, CPointer(float64))", cache=True)
+def _phi_integrand(n, xx):
+    """Sum|M|^2/Phi at azimuth phi of p around q (explicit vectors, q along z)."""
+    phi = xx[0]
+    energy, e_n, pc, ps, ck, sk = xx[1], xx[2], xx[3], xx[4], xx[5], xx[6]
+    c0, c1, c2, rest = xx[7], xx[8], xx[9], xx[10]
+    # k = E (sin theta_kq, 0, cos theta_kq), p = (ps cos phi, ps sin phi, pc)
+    pk = energy * e_n - energy * (ps * math.cos(phi) * sk + pc * ck)
+    m2 = c0 + c1 * pk + c2 * pk * pk
+    if rest > 0.5:
+        return m2 / (e_n * energy)
+    return m2 / pk
+
+
+_PHI = LowLevelCallable(_phi_integrand.ctypes)
+
+
+def _fd(x):
+    return float(expit(-x))
+
+
+def rate_direct(
+    *,
+    energy_mev,
+    temperature_mev,
+    m_eff_mev,
+    mu_eff_mev,
+    mu_nu_mev=0.0,
+    species="nubar",
+    frame="medium",
+    flux="pk",
+    model=None,
+    mass_mev=None,
+    coupling=0.0,
+    terms=("sm", "int", "np"),
+    form_factors=None,
+    variant="physical",
+    vacuum_mass_mev=939.0,
+    thermal_cutoff=30.0,
+    epsrel=1e-8,
+):
+    """1/lambda [1/m] by nested adaptive quadrature over |q|, q0, E_N and phi.
+
+    Parameters
+    ----------
+    energy_mev, temperature_mev, m_eff_mev : float
+        E, T, m* [MeV].
+    mu_eff_mev : dict of str to float
+        mu*_N per nucleon [MeV]; the rate is summed over the given nucleons.
+    mu_nu_mev : float
+        Neutrino chemical potential of the blocking (Dirac mu_nu; 0 Majorana) [MeV].
+    species : {"nu", "nubar"}
+    frame : {"medium", "vacuum"}
+    flux : {"pk", "rest_frame"}
+    model : str, optional
+        Key of :data:`MODELS`; None = SM only.
+    mass_mev, coupling : float
+        Mediator mass [MeV] and coupling [1].
+    terms : tuple of str
+        Which of ``sm``, ``int``, ``np`` to include.
+    epsrel : float
+        Relative tolerance of the innermost integral (outer levels use 10x and 100x).
+
+    Notes
+    -----
+    [C21] Eq. 19 in the form of physics.md §3.2, integrated in the order |q| (outer), q0,
+    E_N, phi (inner, numerically, with p and k built as explicit vectors). Used by tests and
+    ``benchmarks/bench_mfp.py`` only.
+    """
+    if flux not in FLUXES:
+        raise ConfigError(f"flux = {flux!r} is not allowed")
+    ff = form_factors or default_form_factors()
+    e, t = float(energy_mev), float(temperature_mev)
+    mstar = float(m_eff_mev)
+    m_kin = mstar if frame == "medium" else float(vacuum_mass_mev)
+    s = me.SPECIES_SIGN[species]
+    mediator = None
+    if model is not None:
+        mediator = check_model(model)["mediator"]
+        if mass_mev is None or mass_mev <= 0:
+            raise InputError(f"mediator mass = {mass_mev} MeV must be > 0")
+        if coupling < 0:
+            raise InputError(f"coupling = {coupling} must be >= 0")
+    rest = 1.0 if flux == "rest_frame" else 0.0
+    cut = float(thermal_cutoff)
+    opts = {"epsabs": 0.0, "limit": 200}
+    total = 0.0
+    for nucleon, mu in mu_eff_mev.items():
+        f1, fa = ff[nucleon]
+        e_occ_cut = occupation_cutoff(t, mstar, mu, cut)
+        p_cut = math.sqrt(e_occ_cut**2 - mstar**2)
+        e_cut = math.hypot(p_cut, m_kin)
+
+        def coeffs(q0, q2, f1=f1, fa=fa):
+            """c_n of the blocked sum of terms at this (q0, q2)."""
+            c = np.zeros(3)
+            mu_b = s * mu_nu_mev
+            block_sm = 1.0 if frame == "vacuum" else float(blocking_factor(q0, e, t, mu_b))
+            if "sm" in terms:
+                c += block_sm * np.array(me.sm_coefficients(q2, m_kin, s, f1, fa), float)
+            if mediator is not None:
+                for term in me.MEDIATOR_TERMS[mediator]:
+                    if term.name not in terms:
+                        continue
+                    blk = block_sm
+                    if term_blocking(model, term.name, variant) == "none":
+                        blk = 1.0
+                    dfac = (1.0 / (q2 - mass_mev**2)) ** term.propagator_power
+                    red = me.term_coefficients(mediator, term.name, q2, m_kin, s, f1, fa, variant)
+                    c += blk * coupling**term.coupling_power * dfac * np.array(red, float)
+            return c
+
+        def en_integrand(e_n, q0, qa, ck, sk, c, mu=mu):
+            p2 = e_n * e_n - m_kin * m_kin
+            pc = (2.0 * e_n * q0 + q0 * q0 - qa * qa) / (2.0 * qa)
+            ps = math.sqrt(max(0.0, p2 - pc * pc))
+            if frame == "medium":
+                occ = _fd((e_n - mu) / t) * _fd(-(e_n + q0 - mu) / t)
+            else:
+                occ = _fd((math.sqrt(max(p2, 0.0) + mstar**2) - mu) / t)
+            if occ == 0.0:
+                return 0.0
+            args = (e, e_n, pc, ps, ck, sk, c[0], c[1], c[2], rest)
+            val, _ = integrate.quad(_PHI, 0.0, math.pi, args=args, epsrel=epsrel, **opts)
+            return e_n * occ * 2.0 * val
+
+        def q0_integrand(q0, qa, mu=mu, e_cut=e_cut, en_integrand=en_integrand):
+            q2 = q0 * q0 - qa * qa
+            e_minus = -0.5 * q0 + 0.5 * qa * math.sqrt(1.0 - 4.0 * m_kin**2 / q2)
+            lo = max(e_minus, m_kin)
+            if frame == "medium":
+                lo = max(lo, mu - q0 - cut * t)
+            if lo >= e_cut:
+                return 0.0
+            ck = (q0 * (2.0 * e - q0) + qa * qa) / (2.0 * e * qa)
+            sk = math.sqrt(max(0.0, 1.0 - ck * ck))
+            c = coeffs(q0, q2)
+            if frame == "medium":
+                edges = [mu - q0, mu]
+            else:
+                edges = [math.sqrt(mu**2 - mstar**2 + m_kin**2)] if mu > mstar else []
+            pts = sorted(x for x in edges if lo < x < e_cut)
+            val, _ = integrate.quad(
+                en_integrand,
+                lo,
+                e_cut,
+                args=(q0, qa, ck, sk, c),
+                points=pts or None,
+                epsrel=10 * epsrel,
+                **opts,
+            )
+            return val
+
+        def qa_integrand(qa, p_cut=p_cut, q0_integrand=q0_integrand):
+            x_cut = math.hypot(p_cut, m_kin)
+            lo = max(math.hypot(p_cut - qa, m_kin) - x_cut, -qa, -cut * t)
+            hi = min(math.hypot(p_cut + qa, m_kin) - x_cut, qa, 2.0 * e - qa)
+            if hi <= lo:
+                return 0.0
+            pts = [x for x in (0.0,) if lo < x < hi]
+            val, _ = integrate.quad(
+                q0_integrand, lo, hi, args=(qa,), points=pts or None, epsrel=100 * epsrel, **opts
+            )
+            return val
+
+        q_max = 2.0 * e + cut * t
+        pts = [e, 2.0 * e]
+        if mass_mev is not None:
+            pts += [x for x in (0.1 * mass_mev, mass_mev, 10.0 * mass_mev) if x < q_max]
+        pts = sorted(set(pts))
+        val, _ = integrate.quad(qa_integrand, 0.0, q_max, points=pts, epsrel=100 * epsrel, **opts)
+        total += val
+    return total * _RATE_PREFACTOR / e * _MEV_TO_INV_M
+
+
+def lambda_direct(**kwargs):
+    """Mean free path [m] by :func:`rate_direct` (same keyword arguments)."""
+    return 1.0 / rate_direct(**kwargs)

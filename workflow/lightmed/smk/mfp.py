@@ -1,0 +1,41 @@
+"""Rule helpers for the kernels and mfp stages."""
+
+from __future__ import annotations
+
+from ..errors import ConfigError
+
+
+def kernels_input(config: dict, snapshot: str, nature: str, rmf_pattern: str) -> dict[str, str]:
+    """The rmf of this nature; Majorana also needs the Dirac mu_nu (E = mu_nu^Dirac + pi T)."""
+    files = {"rmf": rmf_pattern.format(snapshot=snapshot, nature=nature)}
+    if nature == "majorana":
+        files["rmf_dirac"] = rmf_pattern.format(snapshot=snapshot, nature="dirac")
+    return files
+
+
+def model_kernels(
+    config: dict, snapshot: str, nature: str, model: str, kernels_pattern: str
+) -> str:
+    """Kernels of the nature the model fixes (physics.md §1.1); refuse a mismatched request."""
+    wanted = config["models"][model]["nature"]
+    if wanted != nature:
+        raise ConfigError(
+            f"model {model} is defined for {wanted} neutrinos; request "
+            f"results/mfp/{snapshot}_{wanted}_{model}.nc"
+        )
+    return kernels_pattern.format(snapshot=snapshot, nature=nature)
+
+
+def model_mem_mb(config: dict, model: str) -> int:
+    """Memory of a model map: a few float64 arrays of shells x species x energies x grid."""
+    block = config["models"][model]
+    return 2000 + 2 * block["mass_mev"]["num"] * block["coupling"]["num"] // 1000
+
+
+def model_targets(config: dict, mfp_model_pattern: str) -> list[str]:
+    """Every (snapshot, model) mfp map, each with the nature its model fixes."""
+    return [
+        mfp_model_pattern.format(snapshot=snapshot, nature=block["nature"], model=model)
+        for model, block in config["models"].items()
+        for snapshot in config["snapshots"]
+    ]
