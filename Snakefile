@@ -8,6 +8,13 @@ from snakemake.utils import min_version
 from lightmed.config import check_references, validate_config
 from lightmed.errors import ConfigError
 from lightmed.smk.core import rmf_params, snapshot_file
+from lightmed.smk.diffusion import (
+    SN_CORE_MODELS,
+    diffusion_input,
+    diffusion_physics,
+    diffusion_snapshots,
+    workflow_file,
+)
 from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
 from lightmed.smk.rates import rates_input, rates_params
 
@@ -37,6 +44,7 @@ wildcard_constraints:
 include: "workflow/rules/profiles.smk"
 include: "workflow/rules/rmf.smk"
 include: "workflow/rules/mfp.smk"
+include: "workflow/rules/diffusion.smk"
 include: "workflow/rules/rates.smk"
 
 
@@ -55,6 +63,10 @@ rule all:
             rules.compute_mfp.output.mfp, snapshot=config["snapshots"], nature=config["natures"]
         ),
         model_targets(config, rules.compute_mfp_model.output.mfp),
+        expand(rules.compute_sn_core_bounds.output, model=SN_CORE_MODELS),
+        expand(rules.compute_sn_core_radial_bounds.output, model=SN_CORE_MODELS),
+        rules.plot_sn_core_mfp_ratio.output,
+        expand(rules.plot_sn_core_bounds.output, model=SN_CORE_MODELS),
         expand(
             rules.compute_rates.output.rates,
             source=config["sources"],

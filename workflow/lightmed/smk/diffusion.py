@@ -1,0 +1,46 @@
+"""Rule helpers for the diffusion / SN-core bounds stage."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..diffusion import MODEL_NATURE
+
+#: SN-core models (the {model} wildcard of results/diffusion and results/bounds).
+SN_CORE_MODELS: list[str] = list(MODEL_NATURE)
+
+_ROLES = ("snapshot_dt_10s", "snapshot_dt_2sm", "snapshot_nur")
+
+
+def diffusion_snapshots(config: dict) -> list[str]:
+    """Snapshots playing a role in the [C21] criteria (config ``diffusion.snapshot_*``)."""
+    snaps: list[str] = []
+    for key in _ROLES:
+        name = config["diffusion"][key]
+        if name not in snaps:
+            snaps.append(name)
+    return snaps
+
+
+def diffusion_physics(config: dict) -> dict[str, Any]:
+    """The diffusion block without the plot-only keys."""
+    return {k: v for k, v in config["diffusion"].items() if not k.startswith("plot_")}
+
+
+def workflow_file(path: str, basedir: str) -> str:
+    """A config path: absolute as given, relative ones relative to the workflow directory."""
+    return path if os.path.isabs(path) else os.path.join(basedir, path)
+
+
+def diffusion_input(
+    config: dict, model: str, mfp_model: str, mfp_sm: str, profile: str
+) -> dict[str, list[str]]:
+    """Inputs of ``compute_diffusion`` for one model, from the upstream output patterns."""
+    snaps = diffusion_snapshots(config)
+    nature = MODEL_NATURE[model]
+    return {
+        "mfp_model": [mfp_model.format(snapshot=s, nature=nature, model=model) for s in snaps],
+        "mfp_sm": [mfp_sm.format(snapshot=s, nature=nature) for s in snaps],
+        "profiles": [profile.format(snapshot=s) for s in snaps],
+    }
