@@ -17,6 +17,7 @@ from lightmed.smk.diffusion import (
 )
 from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
 from lightmed.smk.rates import rates_input, rates_params
+from lightmed.store import STORE_ENV
 
 min_version("8.0")
 
@@ -34,6 +35,9 @@ except ConfigError as exc:
 os.environ.setdefault(
     "NUMBA_CACHE_DIR", os.path.abspath(config["execution"]["numba_cache_dir"])
 )
+# Cross-workflow reuse of rmf and kernels that also works under cluster executors.
+if config["execution"]["artifact_store"]:
+    os.environ[STORE_ENV] = os.path.abspath(config["execution"]["artifact_store"])
 
 
 wildcard_constraints:

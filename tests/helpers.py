@@ -17,6 +17,7 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
 def copy_workflow(dest: Path) -> Path:
     """Copy the workflow (no results, logs or caches) into ``dest`` and return it."""
+    dest.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns(
         "results",
         "logs",

@@ -5,12 +5,12 @@ import numba
 from lightmed.io import read_artifact, write_artifact
 from lightmed.kernels import compute_kernels
 from lightmed.logs import run_rule
+from lightmed.store import reuse_or_compute
 
 
-def main(snakemake, logger):
+def compute(snakemake, logger, params):
     numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
     nature = snakemake.wildcards.nature
-    params = dict(snakemake.params.kernels)
     rmf = read_artifact(snakemake.input.rmf, stage="rmf")
     rmf_dirac = (
         read_artifact(snakemake.input.rmf_dirac, stage="rmf") if nature == "majorana" else None
@@ -34,6 +34,17 @@ def main(snakemake, logger):
         params=params,
         references=["C21"],
         inputs=[rmf] + ([rmf_dirac] if rmf_dirac is not None else []),
+    )
+
+
+def main(snakemake, logger):
+    params = dict(snakemake.params.kernels)
+    reuse_or_compute(
+        snakemake,
+        logger,
+        lambda: compute(snakemake, logger, params),
+        output=snakemake.output.kernels,
+        params=params,
     )
 
 

@@ -3,11 +3,11 @@
 from lightmed.io import read_artifact, write_artifact
 from lightmed.logs import run_rule
 from lightmed.rmf import solve_profile
+from lightmed.store import reuse_or_compute
 
 
-def main(snakemake, logger):
+def compute(snakemake, logger, params):
     profile = read_artifact(snakemake.input.profile, stage="profiles")
-    params = dict(snakemake.params.rmf)
     rmf = solve_profile(profile, **params)
     logger.info(
         "solved %d shells (%s, preset %s), max residual %.2e",
@@ -28,6 +28,17 @@ def main(snakemake, logger):
         params=params,
         references=["C21", "TM1"],
         inputs=[profile],
+    )
+
+
+def main(snakemake, logger):
+    params = dict(snakemake.params.rmf)
+    reuse_or_compute(
+        snakemake,
+        logger,
+        lambda: compute(snakemake, logger, params),
+        output=snakemake.output.rmf,
+        params=params,
     )
 
 
