@@ -50,6 +50,7 @@ include: "workflow/rules/rmf.smk"
 include: "workflow/rules/mfp.smk"
 include: "workflow/rules/diffusion.smk"
 include: "workflow/rules/rates.smk"
+include: "workflow/rules/sensitivity.smk"
 
 
 localrules:
@@ -77,3 +78,4 @@ rule all:
             detector=config["detectors"],
         ),
         rules.plot_rates.output,
+        SENSITIVITY_TARGETS,

@@ -1,0 +1,140 @@
+"""Sensitivity figures and rule helpers: run on synthetic artifacts, write pdf + png."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+import xarray as xr
+import yaml
+from test_statistics import synthetic_rates
+
+from lightmed import bound_plots as bp
+from lightmed import statistics as st
+from lightmed.errors import ConfigError
+from lightmed.smk import sensitivity as smk
+
+from conftest import REPO
+
+STYLE = {"formats": ["pdf", "png"], "dpi": 60, "width_in": 6.4, "height_in": 4.6}
+
+
+@pytest.fixture(scope="module")
+def sens():
+    g = np.geomspace(1e-8, 1.0, 120)
+    out = {}
+    for src, scale in (("sn_marginalised", 1.0), ("solar", 0.5), ("atmospheric", 0.01)):
+        ds = st.sensitivity([synthetic_rates(scale=scale)], "scalar", [0.25, 0.1], g)
+        ds.attrs.update(neutrino_source=src, combo="resnova3+darwin")
+        out[src, "resnova3+darwin"] = ds
+    return out
+
+
+def sn_core_bounds(model):
+    mass = np.geomspace(0.01, 1000, 30)
+    crit = ["dt_10s", "dt_2sm"]
+    bound = 1e-5 * np.sqrt(1 + (mass / 10) ** 2)[None, None, :] * np.array([1, 2])[:, None, None]
+    return xr.Dataset(
+        {"coupling_bound": (("criterion", "energy_choice", "mass"), bound)},
+        coords={"criterion": crit, "energy_choice": ["mu_nu_plus_pi_T"], "mass": mass},
+        attrs={"model": model},
+    )
+
+
+def test_summary_and_external_limits(tmp_path, sens):
+    csv = tmp_path / "limit.csv"
+    csv.write_text("# test\nmass_mev,coupling\n0.01,3e-5\n1000,3e-3\n")
+    fig = bp.plot_summary(
+        "scalar",
+        sens,
+        {"lnv_scalar": sn_core_bounds("lnv_scalar")},
+        {},
+        [({"label": "toy"}, str(csv))],
+        STYLE,
+        (1e-7, 1e-1),
+        13.8,
+    )
+    paths = [str(tmp_path / f"summary_scalar.{e}") for e in STYLE["formats"]]
+    bp.save(fig, paths, STYLE)
+    for p in paths:
+        assert (tmp_path / p).stat().st_size > 1000
+
+
+def test_scalar_summary_maps_detector_coupling(sens):
+    fig = bp.plot_summary("scalar", sens, {}, {}, [], STYLE, (1e-7, 1e-1), 13.8)
+    line = fig.axes[0].get_lines()[0]
+    ds = sens["sn_marginalised", "resnova3+darwin"]
+    np.testing.assert_allclose(line.get_ydata(), np.sqrt(13.8) * ds["coupling_bound"][0])
+    assert "Y" in fig.axes[0].get_ylabel()
+
+
+def test_external_limit_csv_needs_columns(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("m,g\n1,2\n")
+    with pytest.raises(bp.InputError, match="coupling"):
+        bp.read_limit_csv(bad)
+
+
+@pytest.fixture(scope="module")
+def config():
+    from lightmed.config import validate_config
+
+    cfg = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    validate_config(cfg, REPO / "workflow" / "schemas" / "config.schema.yaml")
+    return cfg
+
+
+def test_plan_from_default_config(config):
+    plan = smk.sensitivity_plan(config)
+    assert "sn_marginalised" in plan.sources
+    assert plan.members["sn_marginalised"] == ("sn_ccsn", "sn_failed")
+    assert plan.detectors["resnova3+darwin"] == ("resnova3", "darwin")
+    files = smk.rates_input(
+        plan, "sn_marginalised", "resnova3+darwin", "results/rates/{source}_{detector}.nc"
+    )
+    assert files == [
+        "results/rates/sn_ccsn_resnova3.nc",
+        "results/rates/sn_ccsn_darwin.nc",
+        "results/rates/sn_failed_resnova3.nc",
+        "results/rates/sn_failed_darwin.nc",
+    ]
+    # params carry only this source's sigma list and the statistics, not detector blocks
+    params = smk.sensitivity_params(config, plan, "solar", "darwin")
+    assert params["sigma_norm"] == [0.1] and "threshold_kev" not in str(params)
+
+
+def test_wildcards_are_unambiguous(config):
+    import re
+
+    plan = smk.sensitivity_plan(config)
+    wc = smk.wildcard_constraints(plan)
+    pattern = re.compile(
+        rf"results/sensitivity/(?P<source>{wc['source']})_"
+        rf"(?P<combo>{wc['combo']})_(?P<model>{wc['model']})\.nc"
+    )
+    for src in plan.sources:
+        for combo in plan.combos:
+            m = pattern.fullmatch(
+                smk.SENSITIVITY_PATTERN.format(source=src, combo=combo, model="bl_vector")
+            )
+            assert m and (m["source"], m["combo"], m["model"]) == (src, combo, "bl_vector")
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda c: c["sensitivity"].update(combos=["resnova3+lux"]), "'lux' is not a key"),
+        (lambda c: c["sensitivity"]["sigma_norm"].update(borexino=[0.1]), "not a key of sources"),
+        (lambda c: c["sensitivity"]["sigma_norm"].update(sn_failed=[0.3]), "same sigma_norm"),
+        (
+            lambda c: c["sensitivity"]["figures"].update(norm_combo="darwin+xenonnt"),
+            "not a combination",
+        ),
+    ],
+)
+def test_bad_sensitivity_config(config, edit, expected):
+    cfg = copy.deepcopy(config)
+    edit(cfg)
+    with pytest.raises(ConfigError, match=expected):
+        smk.sensitivity_plan(cfg)

@@ -1,0 +1,159 @@
+"""Rule helpers for the sensitivity stage (workflow/rules/sensitivity.smk)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..errors import ConfigError
+from ..statistics import SensitivityPlan
+
+#: Output pattern of rule compute_sensitivity.
+SENSITIVITY_PATTERN = "results/sensitivity/{source}_{combo}_{model}.nc"
+#: SN-core models shown on each summary figure (both methods: [C21] shells, [ST21] radial).
+SUMMARY_SN_CORE: dict[str, list[str]] = {
+    "vector": [],
+    "scalar": ["lnv_scalar", "lnc_scalar"],
+    "bl_vector": ["bl_vector"],
+}
+#: Figures per model of [ST21]'s detector models (the summaries cover every model).
+DETECTOR_FIGURES = (
+    "sensitivity_sn",
+    "sensitivity_detector_size",
+    "sensitivity_solar_atmospheric",
+    "sensitivity_normalisation",
+)
+#: Sources of the normalisation-uncertainty figure (those with sigma_norm variants).
+NORMALISATION_SOURCES = ("sn_ccsn", "sn_failed", "atmospheric")
+
+
+def sensitivity_plan(config: dict) -> SensitivityPlan:
+    """Validated plan; also checks that every figure names a configured combination."""
+    plan = SensitivityPlan.from_config(
+        config["sensitivity"], config["sources"], config["detectors"]
+    )
+    figs = config["sensitivity"]["figures"]
+    for key in ("sn_combos", "size_combos", "steady_combos", "norm_combo", "summary_combo"):
+        names = figs[key] if isinstance(figs[key], list) else [figs[key]]
+        for name in names:
+            if name not in plan.combos:
+                raise ConfigError(
+                    f"sensitivity.figures.{key}: {name!r} is not a combination "
+                    f"({', '.join(plan.combos)})"
+                )
+    for name in figs["summary_sources"]:
+        if name not in plan.sources:
+            raise ConfigError(
+                f"sensitivity.figures.summary_sources: {name!r} is not a "
+                f"sensitivity source ({', '.join(plan.sources)})"
+            )
+    return plan
+
+
+def alternatives(names: Iterable[str]) -> str:
+    """Regex matching exactly one of ``names`` (escaped, longest first)."""
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+def wildcard_constraints(plan: SensitivityPlan) -> dict[str, str]:
+    """Constraints that keep {source}_{combo}_{model} unambiguous ('_' and '+' in names)."""
+    return {
+        "source": alternatives(plan.sources),
+        "combo": alternatives(plan.combos),
+        "model": alternatives(plan.models),
+    }
+
+
+def rates_input(plan: SensitivityPlan, source: str, combo: str, rates_pattern: str) -> list[str]:
+    """Rates of every member source x detector, member-major (compute_sensitivity relies on
+    this order)."""
+    return [
+        rates_pattern.format(source=src, detector=det)
+        for src in plan.members[source]
+        for det in plan.detectors[combo]
+    ]
+
+
+def sensitivity_params(
+    config: dict, plan: SensitivityPlan, source: str, combo: str
+) -> dict[str, Any]:
+    """Only what one sensitivity depends on: its members, sigma list, statistics and grid."""
+    block = config["sensitivity"]
+    return {
+        "members": list(plan.members[source]),
+        "detectors": list(plan.detectors[combo]),
+        "sigma_norm": list(plan.sigma_norm[source]),
+        "pull": block["pull"],
+        "confidence_level": block["confidence_level"],
+        "degrees_of_freedom": block["degrees_of_freedom"],
+        "coupling_grid": block["coupling_grid"],
+    }
+
+
+def sensitivity_files(sources: Iterable[str], combos: Iterable[str], model: str) -> list[str]:
+    return [
+        SENSITIVITY_PATTERN.format(source=s, combo=c, model=model) for s in sources for c in combos
+    ]
+
+
+def figure_paths(name: str, formats: Iterable[str]) -> list[str]:
+    """results/figures/<name>.<ext> per format; ``{model}`` in ``name`` stays a wildcard."""
+    return [f"results/figures/{name}.{ext}" for ext in formats]
+
+
+def plot_style(config: dict) -> dict[str, Any]:
+    return {
+        "figures": config["figures"],
+        "coupling_range": config["sensitivity"]["figures"]["coupling_range"],
+    }
+
+
+def sn_core_inputs(
+    model: str, has_rule: Callable[[str], bool], pattern_of: Callable[[str], str]
+) -> dict[str, list[str]]:
+    """SN-core bounds of both methods for one summary figure, only if their rules exist.
+
+    ``has_rule(name)`` and ``pattern_of(name)`` come from Snakemake's ``rules`` object, so the
+    summary works with or without workflow/rules/diffusion.smk included.
+    """
+    out: dict[str, list[str]] = {}
+    for key, rule in (
+        ("sn_core", "compute_sn_core_bounds"),
+        ("sn_core_radial", "compute_sn_core_radial_bounds"),
+    ):
+        out[key] = (
+            [pattern_of(rule).format(model=m) for m in SUMMARY_SN_CORE[model]]
+            if has_rule(rule)
+            else []
+        )
+    return out
+
+
+def external_limits(config: dict, model: str) -> list[dict]:
+    return [e for e in config["sensitivity"]["external_limits"] if e["figure"] == model]
+
+
+def external_limit_files(config: dict, model: str, basedir: str) -> list[str]:
+    return [
+        e["path"] if os.path.isabs(e["path"]) else os.path.join(basedir, e["path"])
+        for e in external_limits(config, model)
+    ]
+
+
+def sensitivity_targets(config: dict, plan: SensitivityPlan) -> list[str]:
+    """Every artifact and figure of the stage (for ``rule all``)."""
+    formats = config["figures"]["formats"]
+    out = [
+        SENSITIVITY_PATTERN.format(source=s, combo=c, model=m)
+        for s in plan.sources
+        for c in plan.combos
+        for m in plan.models
+    ]
+    for model in plan.models:
+        if model in ("vector", "scalar"):
+            for name in DETECTOR_FIGURES:
+                out += figure_paths(f"{name}_{model}", formats)
+        out += figure_paths(f"summary_{model}", formats)
+    return out

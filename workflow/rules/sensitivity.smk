@@ -1,0 +1,180 @@
+# Stage sensitivity: binned Poisson chi2 with a flux-normalisation pull per source and detector
+# combination ([ST21] Sec. VI, physics.md §6), the 90 % CL bound curves with every excluded
+# interval, and the bound figures ([ST21] Figs. 5-7, 11 and the combined summaries).
+#
+# Inputs: rule compute_rates (rates.smk) and, for the summary figures, rules
+# compute_sn_core_bounds / compute_sn_core_radial_bounds (diffusion.smk) when those rules are in
+# the workflow. All are resolved lazily (input functions), so the include order is free.
+# Helpers: lightmed/smk/sensitivity.py. Every product: SENSITIVITY_TARGETS (for `rule all`).
+
+from lightmed.errors import ConfigError
+from lightmed.smk import sensitivity as sens_smk
+
+try:
+    SENS_PLAN = sens_smk.sensitivity_plan(config)
+except ConfigError as _exc:
+    sys.exit(f"lightmed: config: {_exc}")
+
+SENS_FIG = config["sensitivity"]["figures"]
+SENS_WILDCARDS = sens_smk.wildcard_constraints(SENS_PLAN)
+SENSITIVITY_TARGETS = sens_smk.sensitivity_targets(config, SENS_PLAN)
+
+
+rule compute_sensitivity:
+    input:
+        rates=lambda w: sens_smk.rates_input(
+            SENS_PLAN, w.source, w.combo, rules.compute_rates.output.rates
+        ),
+    output:
+        sensitivity=sens_smk.SENSITIVITY_PATTERN,
+        table="results/sensitivity/{source}_{combo}_{model}.csv",
+    params:
+        sensitivity=lambda w: sens_smk.sensitivity_params(config, SENS_PLAN, w.source, w.combo),
+    log:
+        "logs/compute_sensitivity/{source}_{combo}_{model}.log",
+    benchmark:
+        "benchmarks/results/compute_sensitivity/{source}_{combo}_{model}.tsv"
+    wildcard_constraints:
+        **SENS_WILDCARDS,
+    threads: 1
+    resources:
+        mem_mb=lambda w: 1000 + 500 * len(SENS_PLAN.members[w.source]),
+        runtime=5,
+    conda:
+        "../../envs/lightmed.yaml"
+    script:
+        "../scripts/compute_sensitivity.py"
+
+
+rule plot_sensitivity_sn:
+    input:
+        sensitivities=lambda w: sens_smk.sensitivity_files(
+            ["sn_ccsn", "sn_failed"], SENS_FIG["sn_combos"], w.model
+        ),
+    output:
+        figure=sens_smk.figure_paths("sensitivity_sn_{model}", config["figures"]["formats"]),
+    params:
+        style=sens_smk.plot_style(config),
+        combos=SENS_FIG["sn_combos"],
+    log:
+        "logs/plot_sensitivity_sn/{model}.log",
+    wildcard_constraints:
+        model=SENS_WILDCARDS["model"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/lightmed.yaml"
+    script:
+        "../scripts/plot_sensitivity_sn.py"
+
+
+rule plot_sensitivity_detector_size:
+    input:
+        sensitivities=lambda w: sens_smk.sensitivity_files(
+            ["sn_ccsn"], SENS_FIG["size_combos"], w.model
+        ),
+    output:
+        figure=sens_smk.figure_paths(
+            "sensitivity_detector_size_{model}", config["figures"]["formats"]
+        ),
+    params:
+        style=sens_smk.plot_style(config),
+        combos=SENS_FIG["size_combos"],
+    log:
+        "logs/plot_sensitivity_detector_size/{model}.log",
+    wildcard_constraints:
+        model=SENS_WILDCARDS["model"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/lightmed.yaml"
+    script:
+        "../scripts/plot_sensitivity_detector_size.py"
+
+
+rule plot_sensitivity_solar_atmospheric:
+    input:
+        sensitivities=lambda w: sens_smk.sensitivity_files(
+            ["solar", "atmospheric"], SENS_FIG["steady_combos"], w.model
+        ),
+    output:
+        figure=sens_smk.figure_paths(
+            "sensitivity_solar_atmospheric_{model}", config["figures"]["formats"]
+        ),
+    params:
+        style=sens_smk.plot_style(config),
+        combos=SENS_FIG["steady_combos"],
+    log:
+        "logs/plot_sensitivity_solar_atmospheric/{model}.log",
+    wildcard_constraints:
+        model=SENS_WILDCARDS["model"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/lightmed.yaml"
+    script:
+        "../scripts/plot_sensitivity_solar_atmospheric.py"
+
+
+rule plot_sensitivity_normalisation:
+    input:
+        sensitivities=lambda w: sens_smk.sensitivity_files(
+            [s for s in sens_smk.NORMALISATION_SOURCES if s in SENS_PLAN.sources],
+            [SENS_FIG["norm_combo"]],
+            w.model,
+        ),
+    output:
+        figure=sens_smk.figure_paths(
+            "sensitivity_normalisation_{model}", config["figures"]["formats"]
+        ),
+    params:
+        style=sens_smk.plot_style(config),
+    log:
+        "logs/plot_sensitivity_normalisation/{model}.log",
+    wildcard_constraints:
+        model=SENS_WILDCARDS["model"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/lightmed.yaml"
+    script:
+        "../scripts/plot_sensitivity_normalisation.py"
+
+
+rule plot_summary:
+    input:
+        unpack(
+            lambda w: sens_smk.sn_core_inputs(
+                w.model, rules.has, lambda name: getattr(rules, name).output.bounds
+            )
+        ),
+        sensitivities=lambda w: sens_smk.sensitivity_files(
+            SENS_FIG["summary_sources"], [SENS_FIG["summary_combo"]], w.model
+        ),
+        external=lambda w: sens_smk.external_limit_files(config, w.model, workflow.basedir),
+    output:
+        figure=sens_smk.figure_paths("summary_{model}", config["figures"]["formats"]),
+    params:
+        style=sens_smk.plot_style(config),
+        external=lambda w: sens_smk.external_limits(config, w.model),
+        scalar_cn_over_cq=config["radial"]["scalar_cn_over_cq"],
+    log:
+        "logs/plot_summary/{model}.log",
+    wildcard_constraints:
+        model=SENS_WILDCARDS["model"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/lightmed.yaml"
+    script:
+        "../scripts/plot_summary.py"
