@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Verify that a Snakemake run with the SLURM executor really used SLURM.
+
+Used by tests/slurm/run_slurm_test.sh (not collected by pytest). Evidence:
+
+1. the dry-run "Job stats" table (rule -> number of jobs) taken *before* the run;
+2. the log of the real run: every job block (``rule X:`` / ``localrule X:`` with
+   ``jobid: N``) and every ``Job N has been submitted with SLURM jobid M (log: P)``;
+3. SLURM itself: ``scontrol show job M`` (JobState=COMPLETED, ExitCode=0:0) and the
+   per-job log file P written by slurmstepd (``sbatch --output``).
+
+Checks: every job of the dry run was executed; every job that Snakemake did not
+treat as local (i.e. every rule not in ``localrules``) was submitted to SLURM,
+completed there with exit code 0 and left its SLURM log; at least one job ran in
+SLURM (otherwise the test would prove nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+RULE_RE = re.compile(r"^(local)?(?:rule|checkpoint) (\S+):\s*$")
+JOBID_RE = re.compile(r"^\s+jobid: (\d+)\s*$")
+SUBMIT_RE = re.compile(r"Job (\d+) has been submitted with SLURM jobid (\d+) \(log: (.+?)\)\.?\s*$")
+FINISHED_RE = re.compile(r"Finished job(?:id)?:? (\d+)")
+
+
+def parse_job_stats(text: str) -> Counter:
+    """Parse the 'Job stats:' table of a (dry-)run log into rule -> count."""
+    counts: Counter = Counter()
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip() != "Job stats:":
+            continue
+        counts.clear()
+        for row in lines[i + 1 :]:
+            row = row.strip()
+            if not row or row.startswith("job ") or set(row) <= {"-", " "}:
+                continue
+            m = re.match(r"^(\S+)\s+(\d+)$", row)
+            if not m:
+                break
+            if m.group(1) == "total":
+                break
+            counts[m.group(1)] = int(m.group(2))
+        break  # the first table is the plan of the whole run
+    return counts
+
+
+def parse_run_log(text: str):
+    """Return ({jobid: (rule, is_local)}, {jobid: (slurm_id, logfile)}, finished)."""
+    jobs: dict[int, tuple[str, bool]] = {}
+    submitted: dict[int, tuple[str, str]] = {}
+    finished: set[int] = set()
+    current: tuple[str, bool] | None = None
+    for line in text.splitlines():
+        m = RULE_RE.match(line)
+        if m:
+            current = (m.group(2), bool(m.group(1)))
+            continue
+        m = JOBID_RE.match(line)
+        if m and current is not None:
+            jobs[int(m.group(1))] = current
+            current = None
+            continue
+        m = SUBMIT_RE.search(line)
+        if m:
+            submitted[int(m.group(1))] = (m.group(2), m.group(3))
+            continue
+        m = FINISHED_RE.search(line)
+        if m:
+            finished.add(int(m.group(1)))
+    return jobs, submitted, finished
+
+
+def scontrol_job(slurm_id: str) -> dict[str, str]:
+    """Key=value fields of `scontrol show job -o ID` ({} if purged/unknown)."""
+    res = subprocess.run(
+        ["scontrol", "show", "job", "-o", slurm_id],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if res.returncode != 0:
+        return {}
+    fields = {}
+    for tok in res.stdout.split():
+        if "=" in tok:
+            k, v = tok.split("=", 1)
+            fields.setdefault(k, v)
+    return fields
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dryrun-log", required=True, type=Path)
+    ap.add_argument("--run-log", required=True, type=Path)
+    ap.add_argument("--workdir", required=True, type=Path)
+    ap.add_argument("--partition", default=None)
+    args = ap.parse_args(argv)
+
+    expected = parse_job_stats(args.dryrun_log.read_text(errors="replace"))
+    jobs, submitted, finished = parse_run_log(args.run_log.read_text(errors="replace"))
+    errors: list[str] = []
+
+    if not expected:
+        errors.append("no 'Job stats' table in the dry-run log (nothing to run?)")
+
+    ran = Counter(rule for rule, _ in jobs.values())
+    if ran != expected:
+        errors.append(
+            f"jobs executed per rule {dict(ran)} differ from the dry-run plan {dict(expected)}"
+        )
+
+    per_rule = defaultdict(lambda: {"local": 0, "slurm": [], "problems": []})
+    for jobid, (rule, is_local) in sorted(jobs.items()):
+        entry = per_rule[rule]
+        if finished and jobid not in finished:
+            errors.append(f"job {jobid} (rule {rule}) never reported as finished")
+        if is_local:
+            entry["local"] += 1
+            if jobid in submitted:
+                errors.append(f"local job {jobid} (rule {rule}) was submitted to SLURM?")
+            continue
+        if jobid not in submitted:
+            errors.append(f"non-local job {jobid} (rule {rule}) was NOT submitted to SLURM")
+            continue
+        slurm_id, logfile = submitted[jobid]
+        entry["slurm"].append(slurm_id)
+        log = Path(logfile)
+        if not log.is_absolute():
+            log = args.workdir / log
+        if f"rule_{rule}" not in log.parts:
+            errors.append(f"SLURM log {log} of job {jobid} is not under rule_{rule}/")
+        if not log.is_file():
+            errors.append(f"SLURM log {log} of job {jobid} (rule {rule}) missing")
+        info = scontrol_job(slurm_id)
+        if info:
+            state, code = info.get("JobState"), info.get("ExitCode")
+            if state != "COMPLETED" or code != "0:0":
+                errors.append(
+                    f"SLURM job {slurm_id} (rule {rule}): JobState={state} ExitCode={code}"
+                )
+            if args.partition and info.get("Partition") != args.partition:
+                errors.append(
+                    f"SLURM job {slurm_id} ran in partition {info.get('Partition')}, "
+                    f"expected {args.partition}"
+                )
+        elif not (log.is_file() and "Finished job" in log.read_text(errors="replace")):
+            errors.append(
+                f"SLURM job {slurm_id} (rule {rule}) unknown to scontrol and its log "
+                "does not show a finished job"
+            )
+
+    n_slurm = sum(len(e["slurm"]) for e in per_rule.values())
+    if n_slurm == 0:
+        errors.append("no job ran inside SLURM")
+
+    print(f"{'rule':<32} {'planned':>7} {'local':>5} {'slurm':>5}  slurm job ids")
+    for rule in sorted(set(expected) | set(per_rule)):
+        e = per_rule[rule]
+        ids = ",".join(sorted(e["slurm"], key=int))
+        print(f"{rule:<32} {expected.get(rule, 0):>7} {e['local']:>5} {len(e['slurm']):>5}  {ids}")
+    print(f"total: {sum(expected.values())} planned, {len(jobs)} executed, {n_slurm} in SLURM")
+
+    if errors:
+        print("\nSLURM CHECK FAILED:", file=sys.stderr)
+        for err in errors:
+            print(f"  - {err}", file=sys.stderr)
+        return 1
+    print("SLURM check passed: every non-local job ran (and completed) inside SLURM.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
