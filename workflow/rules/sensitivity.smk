@@ -46,45 +46,25 @@ rule compute_sensitivity:
         "../scripts/compute_sensitivity.py"
 
 
-rule plot_sensitivity_sn:
+# The SN (ST21 Figs. 5-6), detector-size (Fig. 7) and solar-vs-atmospheric (Fig. 11) figures.
+rule plot_sensitivity_comparison:
     input:
         sensitivities=lambda w: sens_smk.sensitivity_files(
-            ["sn_ccsn", "sn_failed"], SENS_FIG["sn_combos"], w.model
-        ),
-    output:
-        figure=sens_smk.figure_paths("sensitivity_sn_{model}", config["figures"]["formats"]),
-    params:
-        style=sens_smk.plot_style(config),
-        combos=SENS_FIG["sn_combos"],
-    log:
-        "logs/plot_sensitivity_sn/{model}.log",
-    wildcard_constraints:
-        model=SENS_WILDCARDS["model"],
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/lightmed.yaml"
-    script:
-        "../scripts/plot_sensitivity_sn.py"
-
-
-rule plot_sensitivity_detector_size:
-    input:
-        sensitivities=lambda w: sens_smk.sensitivity_files(
-            ["sn_ccsn"], SENS_FIG["size_combos"], w.model
+            sens_smk.comparison_params(config, w.comparison)["sources"],
+            sens_smk.comparison_params(config, w.comparison)["combos"],
+            w.model,
         ),
     output:
         figure=sens_smk.figure_paths(
-            "sensitivity_detector_size_{model}", config["figures"]["formats"]
+            "sensitivity_{comparison}_{model}", config["figures"]["formats"]
         ),
     params:
         style=sens_smk.plot_style(config),
-        combos=SENS_FIG["size_combos"],
+        comparison=lambda w: sens_smk.comparison_params(config, w.comparison),
     log:
-        "logs/plot_sensitivity_detector_size/{model}.log",
+        "logs/plot_sensitivity_comparison/{comparison}_{model}.log",
     wildcard_constraints:
+        comparison="|".join(sens_smk.COMPARISONS),
         model=SENS_WILDCARDS["model"],
     threads: 1
     resources:
@@ -93,33 +73,7 @@ rule plot_sensitivity_detector_size:
     conda:
         "../../envs/lightmed.yaml"
     script:
-        "../scripts/plot_sensitivity_detector_size.py"
-
-
-rule plot_sensitivity_solar_atmospheric:
-    input:
-        sensitivities=lambda w: sens_smk.sensitivity_files(
-            ["solar", "atmospheric"], SENS_FIG["steady_combos"], w.model
-        ),
-    output:
-        figure=sens_smk.figure_paths(
-            "sensitivity_solar_atmospheric_{model}", config["figures"]["formats"]
-        ),
-    params:
-        style=sens_smk.plot_style(config),
-        combos=SENS_FIG["steady_combos"],
-    log:
-        "logs/plot_sensitivity_solar_atmospheric/{model}.log",
-    wildcard_constraints:
-        model=SENS_WILDCARDS["model"],
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/lightmed.yaml"
-    script:
-        "../scripts/plot_sensitivity_solar_atmospheric.py"
+        "../scripts/plot_sensitivity_comparison.py"
 
 
 rule plot_sensitivity_normalisation:

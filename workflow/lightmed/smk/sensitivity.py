@@ -28,6 +28,36 @@ DETECTOR_FIGURES = (
 #: Sources of the normalisation-uncertainty figure (those with sigma_norm variants).
 NORMALISATION_SOURCES = ("sn_ccsn", "sn_failed", "atmospheric")
 
+#: Comparison figures ``sensitivity_{comparison}_{model}``: sources drawn (solid, dashed), the
+#: key of ``sensitivity.figures`` naming the detector combinations, and the title.
+COMPARISONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "sn": (
+        ("sn_ccsn", "sn_failed"),
+        "sn_combos",
+        "Supernova at 10 kpc: CC (solid) and failed (dashed)",  # [ST21] Figs. 5-6
+    ),
+    "detector_size": (
+        ("sn_ccsn",),
+        "size_combos",
+        "Detector size, CC supernova at 10 kpc",  # [ST21] Fig. 7
+    ),
+    "solar_atmospheric": (
+        ("solar", "atmospheric"),
+        "steady_combos",
+        "Solar (solid) vs atmospheric (dashed), 1 yr",  # [ST21] Fig. 11
+    ),
+}
+
+
+def comparison_params(config: dict, comparison: str) -> dict:
+    """What a comparison figure needs: its sources, combinations and title."""
+    sources, combos_key, title = COMPARISONS[comparison]
+    return {
+        "sources": list(sources),
+        "combos": list(config["sensitivity"]["figures"][combos_key]),
+        "title": title,
+    }
+
 
 def sensitivity_plan(config: dict) -> SensitivityPlan:
     """Validated plan; also checks that every figure names a configured combination."""

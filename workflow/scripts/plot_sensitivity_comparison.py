@@ -1,4 +1,8 @@
-"""Rule plot_sensitivity_solar_atmospheric: solar vs atmospheric bounds ([ST21] Fig. 11)."""
+"""Rule plot_sensitivity_comparison: bound curves of several sources and detector combinations.
+
+One figure per ``{comparison}`` (``sn``: [ST21] Figs. 5-6, ``detector_size``: Fig. 7,
+``solar_atmospheric``: Fig. 11) and ``{model}``; sources and combinations come from params.
+"""
 
 import matplotlib
 
@@ -11,18 +15,18 @@ matplotlib.use("agg")
 
 def main(snakemake, logger):
     style = snakemake.params.style
+    spec = snakemake.params.comparison
     sens = index_sensitivities(
         read_artifact(f, stage="sensitivity") for f in snakemake.input.sensitivities
     )
-    model = snakemake.wildcards.model
     fig = plot_by_combo(
         sens,
-        ["solar", "atmospheric"],
-        list(snakemake.params.combos),
-        model,
+        list(spec["sources"]),
+        list(spec["combos"]),
+        snakemake.wildcards.model,
         style["figures"],
         style["coupling_range"],
-        "Solar (solid) vs atmospheric (dashed), 1 yr",
+        spec["title"],
     )
     save(fig, snakemake.output.figure, style["figures"])
     logger.info("%d sensitivities plotted", len(sens))
