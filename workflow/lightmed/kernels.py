@@ -34,6 +34,7 @@ import xarray as xr
 from .constants import M_NUCLEON_MEV
 from .errors import ConfigError, InputError
 from .io import with_attrs
+from .numerics import fermi
 
 #: Flux conventions (physics.md §3.2).
 FLUXES: tuple[str, ...] = ("pk", "rest_frame")
@@ -90,13 +91,7 @@ class QuadratureSettings:
 # --------------------------------------------------------------------------------------------
 
 
-@numba.njit(cache=True)
-def _fermi(x):
-    """1/(1 + e^x), overflow-safe."""
-    if x > 0.0:
-        e = math.exp(-x)
-        return e / (1.0 + e)
-    return 1.0 / (1.0 + math.exp(x))
+_fermi = fermi
 
 
 @numba.njit(cache=True)

@@ -44,6 +44,7 @@ from scipy.optimize import brentq
 
 from lightmed.constants import HBARC_MEV_FM, M_ELECTRON_MEV
 from lightmed.errors import ConvergenceError, InputError
+from lightmed.numerics import fermi
 
 __all__ = [
     "LEPTON_MODES",
@@ -249,13 +250,7 @@ _FM3_PER_MEV3 = 1.0 / HBARC_MEV_FM**3  # multiply a density in MeV^3 to get fm^-
 
 
 # --- Fermi integrals (numba kernels) -----------------------------------------------------------
-@numba.njit(cache=True)
-def _kernel_fermi(x):
-    """Fermi function 1/(1+e^x), overflow-safe."""
-    if x > 0.0:
-        ex = math.exp(-x)
-        return ex / (1.0 + ex)
-    return 1.0 / (1.0 + math.exp(x))
+_kernel_fermi = fermi
 
 
 @numba.njit(cache=True)
