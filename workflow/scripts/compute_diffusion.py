@@ -12,8 +12,8 @@ def main(snakemake, logger):
                 snakemake.input.profiles, strict=True)
     per_snapshot, upstream = {}, []
     for snapshot, f_model, f_sm, f_profile in files:
-        mfp = read_artifact(f_model, required=("lambda",))
-        mfp_sm = read_artifact(f_sm, required=("lambda_sm",))
+        mfp = read_artifact(f_model, stage="mfp_model", required=("lambda",))
+        mfp_sm = read_artifact(f_sm, stage="mfp", required=("lambda_sm",))
         profile = read_artifact(f_profile, stage="profiles")
         ds = snapshot_diffusion(mfp, profile, model, mfp_sm, source=str(f_model))
         per_snapshot[snapshot] = ds
