@@ -13,7 +13,6 @@ from lightmed.smk.diffusion import (
     diffusion_input,
     diffusion_physics,
     diffusion_snapshots,
-    workflow_file,
 )
 from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
 from lightmed.smk.rates import rates_input, rates_params

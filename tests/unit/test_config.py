@@ -77,3 +77,11 @@ def test_defaults_are_filled():
     validate_config(config, SCHEMA)
     assert config["rmf"]["preset"] == "C21"
     assert config["snapshots"]["x"]["format"] == "shell_table"
+
+
+def test_key_order_is_canonical(default_config):
+    """Reordering keys in a config file must not change any rule's params (no reruns)."""
+    shuffled = yaml.safe_load(yaml.safe_dump(copy.deepcopy(default_config), sort_keys=True))
+    a = validate_config(copy.deepcopy(default_config), SCHEMA)
+    b = validate_config(shuffled, SCHEMA)
+    assert repr(a) == repr(b)

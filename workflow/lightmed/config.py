@@ -102,7 +102,26 @@ def validate_config(config: dict, schema: str | os.PathLike | Mapping[str, Any])
         deepest = max(errors, key=lambda e: len(e.absolute_path))
         chosen = deepest if len(deepest.absolute_path) >= len(best.absolute_path) else best
         raise ConfigError(format_error(chosen))
+    _sort_keys_in_place(config)
     return config
+
+
+def _sort_keys_in_place(obj: Any) -> None:
+    """Order every mapping's keys alphabetically, recursively, keeping the same objects.
+
+    Snakemake compares a rule's ``params`` with the recorded ones order-sensitively; without
+    a canonical order, merely reordering keys in a config file (or a tool that writes YAML
+    with sorted keys) would rerun every job.
+    """
+    if isinstance(obj, dict):
+        items = sorted(obj.items(), key=lambda kv: str(kv[0]))
+        obj.clear()
+        for key, value in items:
+            _sort_keys_in_place(value)
+            obj[key] = value
+    elif isinstance(obj, list):
+        for item in obj:
+            _sort_keys_in_place(item)
 
 
 def _require_key(config: dict, key: str, value: Any, section: str) -> None:

@@ -65,10 +65,7 @@ rule compute_sn_core_radial_bounds:
         rmf=expand(
             rules.solve_rmf.output.rmf, snapshot=config["radial"]["snapshots"], nature="dirac"
         ),
-        radial=[
-            workflow_file(p, workflow.basedir)
-            for p in config["radial"]["garching_profiles"].values()
-        ],
+        radial=list(config["radial"]["garching_profiles"].values()),
     output:
         bounds="results/bounds/sn_core_radial_{model}.nc",
         table="results/bounds/sn_core_radial_{model}.csv",

@@ -3,7 +3,7 @@
 
 rule ingest_profile:
     input:
-        source=lambda w: snapshot_file(config, w.snapshot, workflow.basedir),
+        source=lambda w: snapshot_file(config, w.snapshot),
     output:
         profile="results/profiles/{snapshot}.nc",
     params:

@@ -113,7 +113,7 @@ rule plot_summary:
         sensitivities=lambda w: sens_smk.sensitivity_files(
             SENS_FIG["summary_sources"], [SENS_FIG["summary_combo"]], w.model
         ),
-        external=lambda w: sens_smk.external_limit_files(config, w.model, workflow.basedir),
+        external=lambda w: sens_smk.external_limit_files(config, w.model),
     output:
         figure=sens_smk.figure_paths("summary_{model}", config["figures"]["formats"]),
     params:

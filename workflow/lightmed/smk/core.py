@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 
-def snapshot_file(config: dict, snapshot: str, basedir: str) -> str:
-    """Path of a snapshot's input file; relative paths are relative to the workflow dir."""
-    path = config["snapshots"][snapshot]["path"]
-    return path if os.path.isabs(path) else os.path.join(basedir, path)
+def snapshot_file(config: dict, snapshot: str) -> str:
+    """Path of a snapshot's input file, as configured.
+
+    Relative paths stay relative (to the working directory, which is the workflow directory
+    unless ``--directory`` says otherwise): an absolute path would differ between copies of
+    the workflow and make Snakemake rerun everything ("set of input files has changed").
+    """
+    return config["snapshots"][snapshot]["path"]
 
 
 def rmf_params(config: dict, nature: str) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from ..diffusion import MODEL_NATURE
@@ -26,11 +25,6 @@ def diffusion_snapshots(config: dict) -> list[str]:
 def diffusion_physics(config: dict) -> dict[str, Any]:
     """The diffusion block without the plot-only keys."""
     return {k: v for k, v in config["diffusion"].items() if not k.startswith("plot_")}
-
-
-def workflow_file(path: str, basedir: str) -> str:
-    """A config path: absolute as given, relative ones relative to the workflow directory."""
-    return path if os.path.isabs(path) else os.path.join(basedir, path)
 
 
 def diffusion_input(

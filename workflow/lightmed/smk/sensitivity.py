@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -165,11 +164,10 @@ def external_limits(config: dict, model: str) -> list[dict]:
     return [e for e in config["sensitivity"]["external_limits"] if e["figure"] == model]
 
 
-def external_limit_files(config: dict, model: str, basedir: str) -> list[str]:
-    return [
-        e["path"] if os.path.isabs(e["path"]) else os.path.join(basedir, e["path"])
-        for e in external_limits(config, model)
-    ]
+def external_limit_files(config: dict, model: str) -> list[str]:
+    """CSV files of the external limits on one summary figure, as configured (relative paths
+    stay relative to the working directory, so copies of a workflow do not rerun)."""
+    return [e["path"] for e in external_limits(config, model)]
 
 
 def sensitivity_targets(config: dict, plan: SensitivityPlan) -> list[str]:
