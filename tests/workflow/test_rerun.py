@@ -29,7 +29,8 @@ def _plan(pipeline, tmp_path, edit):
 
 
 def _rules(jobs):
-    return {rule for rule, _, _ in jobs}
+    """Planned rules, without the aggregating target rule `all`."""
+    return {rule for rule, _, _ in jobs} - {"all"}
 
 
 def test_figure_style_reruns_only_plot_rules(pipeline, tmp_path):
@@ -51,9 +52,10 @@ def test_detector_threshold_reruns_only_that_detector(pipeline, tmp_path):
     sens = [w for rule, w, _ in jobs if rule == "compute_sensitivity"]
     assert sens, "sensitivities that use darwin must rerun"
     assert all("darwin" in w["combo"].split("+") for w in sens), sens
-    combos_with_darwin = {
-        c for c in config["sensitivity"]["combos"] if "darwin" in c.split("+")
-    }
+    combos = list(config["sensitivity"]["combos"])
+    if config["sensitivity"]["single_detectors"]:
+        combos += list(config["detectors"])
+    combos_with_darwin = {c for c in combos if "darwin" in c.split("+")}
     assert {w["combo"] for w in sens} == combos_with_darwin
     allowed = {"compute_rates", "compute_sensitivity", "combine_sensitivity"}
     others = {r for r in _rules(jobs) if r not in allowed and not r.startswith("plot_")}
