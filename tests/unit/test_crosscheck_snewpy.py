@@ -9,7 +9,6 @@ must match lightmed's ``garching_emission`` fluence. Recorded agreement: see REF
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +16,8 @@ import pytest
 from lightmed import fluxes, rates
 from lightmed.constants import KPC_CM
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+from helpers import SHARED_DATA as SHARED
+
 pytestmark = [
     pytest.mark.crosscheck,
     pytest.mark.requires_shared_data,

@@ -7,14 +7,13 @@ them needs a physics justification. The embedded defaults must agree with the ta
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from lightmed import fluxes, rates
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+from helpers import SHARED_DATA as SHARED
+
 pytestmark = [
     pytest.mark.requires_shared_data,
     pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared data not found at {SHARED}"),
