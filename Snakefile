@@ -9,12 +9,12 @@ from lightmed.config import check_references, validate_config
 from lightmed.errors import ConfigError
 from lightmed.smk.core import rmf_params, snapshot_file
 from lightmed.smk.diffusion import (
-    SN_CORE_MODELS,
     diffusion_input,
     diffusion_physics,
     diffusion_snapshots,
 )
 from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
+from lightmed.smk.models import model_params, sn_core_models
 from lightmed.smk.rates import rates_input, rates_params
 from lightmed.store import STORE_ENV
 
@@ -29,6 +29,8 @@ try:
     check_references(config)
 except ConfigError as exc:
     sys.exit(f"lightmed: {exc}")
+
+SN_CORE_MODELS = sn_core_models(config)
 
 # numba's compiled-kernel cache must be writable by every job (a shared path on clusters).
 os.environ.setdefault(

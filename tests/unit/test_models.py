@@ -123,3 +123,45 @@ def test_flavour_keys():
     ]
     with pytest.raises(ConfigError):
         flavour_key("nux")
+
+
+def test_schema_enums_follow_the_registry(repo_root):
+    """The config schema lists exactly the registry's presets, sigma terms and criteria."""
+    import yaml
+
+    from lightmed.models import ALL_CRITERIA, LEPTON_NUMBER, NORMALISATIONS, SPINS
+
+    schema = yaml.safe_load((repo_root / "workflow/schemas/config.schema.yaml").read_text())
+    props = schema["definitions"]["mediator_model"]["properties"]
+    assert props["preset"]["enum"] == list(PRESETS)
+    assert props["sigma_terms"]["enum"] == list(SIGMA_TERMS)
+    assert props["spin"]["enum"] == list(SPINS)
+    assert props["sn_core_criteria"]["items"]["enum"] == list(ALL_CRITERIA)
+    assert [x for x in props["lepton_number"]["enum"] if x] == list(LEPTON_NUMBER)
+    assert props["coupling"]["properties"]["normalisation"]["enum"] == list(NORMALISATIONS)
+
+
+def test_config_models_are_checked(repo_root):
+    import copy
+
+    import yaml
+
+    from lightmed.config import check_references, validate_config
+
+    base = yaml.safe_load((repo_root / "config/config.yaml").read_text())
+    schema = repo_root / "workflow/schemas/config.schema.yaml"
+    cfg = copy.deepcopy(base)
+    cfg["models"]["bad"] = {"spin": "vector"}
+    validate_config(cfg, schema)
+    with pytest.raises(ConfigError, match="models.bad: a new model needs"):
+        check_references(cfg)
+    cfg = copy.deepcopy(base)
+    cfg["models"]["bl_vector"]["sn_core_grid"] = {"mass_mev": {"min": 1e-4, "max": 1, "num": 3}}
+    validate_config(cfg, schema)
+    with pytest.raises(ConfigError, match="below kernels.min_mediator_mass_mev"):
+        check_references(cfg)
+    cfg = copy.deepcopy(base)
+    cfg["detectors"]["darwin"]["target"] = "Kr"
+    validate_config(cfg, schema)
+    with pytest.raises(ConfigError, match="detectors.darwin.target = 'Kr'"):
+        check_references(cfg)

@@ -147,3 +147,31 @@ def check_references(config: dict) -> None:
     if radial:
         for i, name in enumerate(radial.get("snapshots", [])):
             _require_key(config, f"radial.snapshots[{i}]", name, "snapshots")
+    models = config.get("models")
+    if models is not None:
+        from .models import registry_from_config
+
+        registry_from_config(models)  # every model must be buildable (one-line ConfigError)
+        min_mass = config.get("kernels", {}).get("min_mediator_mass_mev")
+        for name, entry in models.items():
+            grid = entry.get("sn_core_grid", {}).get("mass_mev")
+            if min_mass is not None and grid and entry.get("sn_core", True):
+                if grid["min"] < min_mass:
+                    raise ConfigError(
+                        f"config: models.{name}.sn_core_grid.mass_mev.min = {grid['min']} is "
+                        f"below kernels.min_mediator_mass_mev = {min_mass} (the lightest mass "
+                        "the kernels resolve); raise it or lower the kernels' value"
+                    )
+    detectors = config.get("detectors")
+    if detectors:
+        from .targets import TARGETS
+
+        user = config.get("targets", {})
+        for name, block in detectors.items():
+            target = block.get("target")
+            if target not in user and target not in TARGETS:
+                known = ", ".join([*user, *TARGETS])
+                raise ConfigError(
+                    f"config: detectors.{name}.target = {target!r} is not a target preset or a "
+                    f"key of targets ({known})"
+                )

@@ -813,9 +813,14 @@ class SensitivityPlan:
 
     @classmethod
     def from_config(
-        cls, block: Mapping, sources: Iterable[str], detectors: Iterable[str]
+        cls,
+        block: Mapping,
+        sources: Iterable[str],
+        detectors: Iterable[str],
+        models: Iterable[str] = ("vector", "scalar"),
     ) -> SensitivityPlan:
-        """Validate ``config["sensitivity"]`` against the configured sources and detectors."""
+        """Validate ``config["sensitivity"]`` against the configured sources and detectors;
+        ``models`` are the detector models of the registry (config ``models``)."""
         sources, detectors = list(sources), list(detectors)
         sigma = {k: tuple(float(s) for s in v) for k, v in block["sigma_norm"].items()}
         for src in sigma:
@@ -856,7 +861,13 @@ class SensitivityPlan:
                 "sensitivity: no detector combinations (single_detectors is false "
                 "and combos is empty)"
             )
-        models = tuple(block.get("models", ("vector", "scalar")))
+        models = tuple(models)
+        for model in models:
+            if model not in MODEL_MAPS:
+                raise ConfigError(
+                    f"models.{model}: detector rates for this model are not available yet "
+                    f"(known: {', '.join(MODEL_MAPS)}); set detectors: false"
+                )
         return cls(tuple(members), tuple(combos), models, members, combos, sigma)
 
 

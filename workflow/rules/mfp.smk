@@ -58,13 +58,13 @@ rule compute_mfp_model:
         mfp="results/mfp/{snapshot}_{nature}_{model}.nc",
     params:
         mfp=config["mfp"],
-        model=lambda w: config["models"][w.model],
+        model=lambda w: model_params(config, w.model),
     log:
         "logs/compute_mfp_model/{snapshot}_{nature}_{model}.log",
     benchmark:
         "benchmarks/results/compute_mfp_model/{snapshot}_{nature}_{model}.tsv"
     wildcard_constraints:
-        model="|".join(config["models"]),
+        model="|".join(SN_CORE_MODELS),
     threads: 2
     resources:
         mem_mb=lambda w: model_mem_mb(config, w.model),

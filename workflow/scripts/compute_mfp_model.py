@@ -4,21 +4,14 @@ import numba
 
 from lightmed.io import read_artifact, write_artifact
 from lightmed.logs import run_rule
-from lightmed.mfp import (
-    check_model_config,
-    model_coefficients,
-    model_grid,
-    model_map,
-    parse_form_factors,
-)
+from lightmed.mfp import model_coefficients, model_grid, model_map, parse_form_factors
 
 
 def main(snakemake, logger):
     numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
     model = snakemake.wildcards.model
     params = {"mfp": dict(snakemake.params.mfp), "model": dict(snakemake.params.model)}
-    check_model_config(model, params["model"])
-    masses, couplings = model_grid(params["model"])
+    masses, couplings = model_grid(params["model"]["grid"])
     kernels = read_artifact(snakemake.input.kernels, stage="kernels")
     coefficients = model_coefficients(
         kernels,

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diffusion import MODEL_NATURE
-
-#: SN-core models (the {model} wildcard of results/diffusion and results/bounds).
-SN_CORE_MODELS: list[str] = list(MODEL_NATURE)
+from .models import registry
 
 _ROLES = ("snapshot_dt_10s", "snapshot_dt_2sm", "snapshot_nur")
 
@@ -32,7 +29,7 @@ def diffusion_input(
 ) -> dict[str, list[str]]:
     """Inputs of ``compute_diffusion`` for one model, from the upstream output patterns."""
     snaps = diffusion_snapshots(config)
-    nature = MODEL_NATURE[model]
+    nature = registry(config)[model].nature
     return {
         "mfp_model": [mfp_model.format(snapshot=s, nature=nature, model=model) for s in snaps],
         "mfp_sm": [mfp_sm.format(snapshot=s, nature=nature) for s in snaps],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import ConfigError
+from .models import registry, sn_core_models
 
 
 def kernels_input(config: dict, snapshot: str, nature: str, rmf_pattern: str) -> dict[str, str]:
@@ -17,7 +18,7 @@ def model_kernels(
     config: dict, snapshot: str, nature: str, model: str, kernels_pattern: str
 ) -> str:
     """Kernels of the nature the model fixes (physics.md §1.1); refuse a mismatched request."""
-    wanted = config["models"][model]["nature"]
+    wanted = registry(config)[model].nature
     if wanted != nature:
         raise ConfigError(
             f"model {model} is defined for {wanted} neutrinos; request "
@@ -28,14 +29,15 @@ def model_kernels(
 
 def model_mem_mb(config: dict, model: str) -> int:
     """Memory of a model map: a few float64 arrays of shells x species x energies x grid."""
-    block = config["models"][model]
-    return 2000 + 2 * block["mass_mev"]["num"] * block["coupling"]["num"] // 1000
+    grid = config["models"][model]["sn_core_grid"]
+    return 2000 + 2 * grid["mass_mev"]["num"] * grid["coupling"]["num"] // 1000
 
 
 def model_targets(config: dict, mfp_model_pattern: str) -> list[str]:
     """Every (snapshot, model) mfp map, each with the nature its model fixes."""
+    reg = registry(config)
     return [
-        mfp_model_pattern.format(snapshot=snapshot, nature=block["nature"], model=model)
-        for model, block in config["models"].items()
+        mfp_model_pattern.format(snapshot=snapshot, nature=reg[model].nature, model=model)
+        for model in sn_core_models(config)
         for snapshot in config["snapshots"]
     ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..statistics import SensitivityPlan
+from .models import detector_models
 
 #: Output pattern of rule compute_sensitivity.
 SENSITIVITY_PATTERN = "results/sensitivity/{source}_{combo}_{model}.nc"
@@ -61,7 +62,7 @@ def comparison_params(config: dict, comparison: str) -> dict:
 def sensitivity_plan(config: dict) -> SensitivityPlan:
     """Validated plan; also checks that every figure names a configured combination."""
     plan = SensitivityPlan.from_config(
-        config["sensitivity"], config["sources"], config["detectors"]
+        config["sensitivity"], config["sources"], config["detectors"], detector_models(config)
     )
     figs = config["sensitivity"]["figures"]
     for key in ("sn_combos", "size_combos", "steady_combos", "norm_combo", "summary_combo"):
