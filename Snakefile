@@ -15,6 +15,7 @@ from lightmed.smk.diffusion import (
 )
 from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
 from lightmed.smk.models import model_params, sn_core_models
+from lightmed.smk.recovery import recover
 from lightmed.smk.rates import rates_input, rates_params
 from lightmed.store import STORE_ENV
 
@@ -31,6 +32,12 @@ except ConfigError as exc:
     sys.exit(f"lightmed: {exc}")
 
 SN_CORE_MODELS = sn_core_models(config)
+
+# Recovery by default: an unreadable results/*.nc is moved aside and regenerated, the lock of a
+# run that was killed hard is released (lightmed/smk/recovery.py; one line each).
+if workflow.is_main_process:
+    for _line in recover(sys.argv):
+        print(_line, file=sys.stderr)
 
 # numba's compiled-kernel cache must be writable by every job (a shared path on clusters).
 os.environ.setdefault(
@@ -64,6 +71,11 @@ rule all:
         expand(rules.ingest_profile.output.profile, snapshot=config["snapshots"]),
         expand(
             rules.solve_rmf.output.rmf, snapshot=config["snapshots"], nature=config["natures"]
+        ),
+        expand(
+            rules.compute_kernels.output.kernels,
+            snapshot=config["snapshots"],
+            nature=config["natures"],
         ),
         expand(
             rules.compute_mfp.output.mfp, snapshot=config["snapshots"], nature=config["natures"]

@@ -29,9 +29,19 @@ def copy_workflow(dest: Path) -> Path:
         ".ruff_cache",
         "*.egg-info",
     )
-    for name in ("Snakefile", "config", "workflow", "resources", "envs", "matplotlibrc"):
+    for name in (
+        "Snakefile",
+        "config",
+        "workflow",
+        "resources",
+        "envs",
+        "matplotlibrc",
+        "profiles",
+    ):
         src = REPO / name
-        if src.is_dir():
+        if src.is_symlink():  # profiles -> workflow/profiles (where Snakemake finds it)
+            os.symlink(os.readlink(src), dest / name)
+        elif src.is_dir():
             shutil.copytree(src, dest / name, ignore=ignore)
         elif src.exists():
             shutil.copy2(src, dest / name)

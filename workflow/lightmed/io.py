@@ -159,6 +159,9 @@ def write_artifact(
         if np.issubdtype(var.dtype, np.number) and var.ndim > 0:
             encoding[name] = {"zlib": True, "complevel": 4, "shuffle": True}
     path.parent.mkdir(parents=True, exist_ok=True)
+    # a killed earlier attempt of this same job may have left its temporary file behind
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

@@ -1,8 +1,11 @@
 """One logging helper for rule scripts: log to ``snakemake.log[0]``, fail with one line.
 
 Rule scripts call :func:`run_rule` with their ``main(snakemake, logger)``; a
-:class:`~lightmed.errors.LightmedError` becomes a single ``lightmed: error: ...`` line on
-stderr and in the log (exit status 1), anything else keeps its traceback in the log.
+:class:`~lightmed.errors.LightmedError` (an expected error: bad input, bad config, unreadable
+artifact) becomes a single ``lightmed: error: ...`` line in the log and exit status 1; anything
+else keeps its traceback in the log. The terminal shows the line once: the Snakemake logger
+plugin ``lightmed`` (``workflow/snakemake_logger_plugin_lightmed``, enabled by the profiles)
+prints it from the log, or, without that plugin, the script prints it to stderr.
 """
 
 from __future__ import annotations
@@ -17,6 +20,15 @@ from typing import Any
 from .errors import LightmedError
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+#: First characters of the one-line message of an expected error in a job log.
+ERROR_MARKER = "lightmed: error: "
+#: Set in the environment of jobs whose run shows ERROR_MARKER lines itself (logger plugin).
+TERMINAL_ENV = "LIGHTMED_ONE_LINE_ERRORS"
+
+
+class _WarningsOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno == logging.WARNING
 
 
 def get_logger(log_path: str | os.PathLike | None = None, name: str = "lightmed") -> logging.Logger:
@@ -31,7 +43,7 @@ def get_logger(log_path: str | os.PathLike | None = None, name: str = "lightmed"
         file_handler.setFormatter(logging.Formatter(_FORMAT))
         logger.addHandler(file_handler)
     stream = logging.StreamHandler(sys.stderr)
-    stream.setLevel(logging.WARNING)
+    stream.addFilter(_WarningsOnly())  # errors reach the terminal once, via run_rule
     stream.setFormatter(logging.Formatter("lightmed: %(levelname)s: %(message)s"))
     logger.addHandler(stream)
     logger.propagate = False
@@ -50,8 +62,13 @@ def run_rule(main: Callable[[Any, logging.Logger], None], snakemake: Any) -> Non
     try:
         main(snakemake, logger)
     except LightmedError as exc:
+        line = ERROR_MARKER + " ".join(str(exc).split())
         logger.error("%s", exc)
-        sys.stderr.write(f"lightmed: error: {exc}\n")
+        if log_path is not None:
+            with open(log_path, "a") as fh:
+                fh.write(line + "\n")
+        if log_path is None or not os.environ.get(TERMINAL_ENV):
+            sys.stderr.write(line + "\n")
         sys.exit(1)
     except Exception:
         logger.error("unexpected failure:\n%s", traceback.format_exc())

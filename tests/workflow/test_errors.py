@@ -1,0 +1,66 @@
+"""Every expected error is exactly one line on the terminal (real Snakemake runs, captured).
+
+The default profile's logger plugin (workflow/snakemake_logger_plugin_lightmed) prints the
+``lightmed: ...`` line of a failed job once and drops Snakemake's CalledProcessError block.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import copy_workflow, run_snakemake
+
+pytestmark = pytest.mark.slow
+
+
+def _lightmed_lines(text: str) -> list[str]:
+    return [ln for ln in text.splitlines() if ln.startswith("lightmed:")]
+
+
+def _assert_one_line(proc, expected: str) -> None:
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    lines = _lightmed_lines(out)
+    assert len(lines) == 1, out
+    assert expected in lines[0], out
+    for noise in ("CalledProcessError", "Traceback", "RuleException", "WorkflowError"):
+        assert noise not in out, out
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    return copy_workflow(tmp_path / "wf")
+
+
+def test_malformed_input_file(workdir):
+    table = workdir / "resources/profiles/c21_t1s.csv"
+    table.write_text(table.read_text().replace("3,10.0,28,0.15,0.25", "3,10.0,-28,0.15,0.25"))
+    proc = run_snakemake(workdir, "results/profiles/c21_t1s.nc", check=False)
+    _assert_one_line(proc, "column 'temperature_mev' = -28: must be > 0")
+
+
+def test_missing_column(workdir):
+    table = workdir / "resources/profiles/c21_t1s.csv"
+    text = table.read_text().splitlines()
+    table.write_text("\n".join(",".join(r.split(",")[:-1]) for r in text) + "\n")
+    proc = run_snakemake(workdir, "results/profiles/c21_t1s.nc", check=False)
+    _assert_one_line(proc, "missing column(s) lepton_fraction")
+
+
+def test_config_typo_and_range(workdir):
+    cfg = workdir / "config/config.yaml"
+    text = cfg.read_text()
+    bad = workdir / "typo.yaml"
+    bad.write_text(text.replace("  tolerance: 1.0e-10", "  tolerence: 1.0e-10"))
+    proc = run_snakemake(workdir, "-n", "--configfile", str(bad), check=False)
+    _assert_one_line(proc, "unknown key 'tolerence' under 'rmf'")
+    bad.write_text(text.replace("  tolerance: 1.0e-10", "  tolerance: 1.0"))
+    proc = run_snakemake(workdir, "-n", "--configfile", str(bad), check=False)
+    _assert_one_line(proc, "rmf.tolerance = 1.0 is out of range")
+
+
+def test_yaml_syntax_error_names_file_and_line(workdir):
+    bad = workdir / "broken.yaml"
+    bad.write_text("rmf:\n  overrides: {g_rho: 4.7\n")
+    proc = run_snakemake(workdir, "-n", "--configfile", str(bad), check=False)
+    _assert_one_line(proc, "broken.yaml line 3, column 1")
