@@ -15,7 +15,7 @@ from lightmed.smk.diffusion import (
 )
 from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
 from lightmed.smk.models import model_params, sn_core_models
-from lightmed.smk.rates import rates_input, rates_params
+from lightmed.smk.rates import rates_params
 from lightmed.store import STORE_ENV
 
 min_version("8.0")
@@ -50,6 +50,7 @@ include: "workflow/rules/profiles.smk"
 include: "workflow/rules/rmf.smk"
 include: "workflow/rules/mfp.smk"
 include: "workflow/rules/diffusion.smk"
+include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/rates.smk"
 include: "workflow/rules/sensitivity.smk"
 
@@ -73,6 +74,8 @@ rule all:
         expand(rules.compute_sn_core_radial_bounds.output, model=SN_CORE_MODELS),
         rules.plot_sn_core_mfp_ratio.output,
         expand(rules.plot_sn_core_bounds.output, model=SN_CORE_MODELS),
+        FLUX_TARGETS,
+        rules.plot_fluxes.output,
         expand(
             rules.compute_rates.output.rates,
             source=config["sources"],
