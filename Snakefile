@@ -15,8 +15,8 @@ from lightmed.smk.diffusion import (
 )
 from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
 from lightmed.smk.models import model_params, sn_core_models
+from lightmed.smk.rates import rates_params
 from lightmed.smk.recovery import recover
-from lightmed.smk.rates import rates_input, rates_params
 from lightmed.store import STORE_ENV
 
 min_version("8.0")
@@ -57,6 +57,7 @@ include: "workflow/rules/profiles.smk"
 include: "workflow/rules/rmf.smk"
 include: "workflow/rules/mfp.smk"
 include: "workflow/rules/diffusion.smk"
+include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/rates.smk"
 include: "workflow/rules/sensitivity.smk"
 
@@ -85,6 +86,8 @@ rule all:
         expand(rules.compute_sn_core_radial_bounds.output, model=SN_CORE_MODELS),
         rules.plot_sn_core_mfp_ratio.output,
         expand(rules.plot_sn_core_bounds.output, model=SN_CORE_MODELS),
+        FLUX_TARGETS,
+        rules.plot_fluxes.output,
         expand(
             rules.compute_rates.output.rates,
             source=config["sources"],

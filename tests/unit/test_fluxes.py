@@ -10,6 +10,7 @@ import pytest
 from lightmed import flux_presets, fluxes
 from lightmed.constants import FOE_TO_MEV, KPC_CM, MEV_TO_ERG
 from lightmed.errors import ConfigError, InputError
+from lightmed.fluxes import supernova
 
 
 def test_pinched_spectrum_normalisation_and_moments():
@@ -60,7 +61,7 @@ def test_garching_constant_emission_matches_analytic(tmp_path, layout):
 
 def test_trapezoid_weights_partial_interval():
     t = np.array([0.0, 1.0, 2.0, 3.0])
-    w, _ = fluxes._trapezoid_weights(t, 0.0, 2.5)
+    w, _ = supernova._trapezoid_weights(t, 0.0, 2.5)
     f = 1.0 + 2.0 * t  # linear: exact
     assert np.sum(w * f) == pytest.approx(2.5 + 2.5**2)
 
@@ -75,8 +76,8 @@ def test_kernel_python_path_matches_jit():
         np.array([10.0, 12.0, 1.0]),
         np.array([2.0, 3.0, 2.0]),
     )
-    jit = fluxes._kernel_time_integrated_pinched(*args)
-    py = fluxes._kernel_time_integrated_pinched.py_func(*args)
+    jit = supernova._kernel_time_integrated_pinched(*args)
+    py = supernova._kernel_time_integrated_pinched.py_func(*args)
     np.testing.assert_allclose(jit, py, rtol=1e-12)
 
 
@@ -160,9 +161,11 @@ def test_load_source_dispatch_and_errors():
             "loader": "garching_emission",
             "path": "embedded",
             "embedded_preset": "garching_s40s7b2c_bh",
+            "oscillation": "none",
         },
     )
     assert ds.attrs["spectrum_kind"] == "fluence"
+    assert list(ds.flavour.values) == list(fluxes.EARTH_FLAVOURS)
     with pytest.raises(ConfigError, match="sources.x.loader"):
         fluxes.load_source("x", {"loader": "nope"})
     with pytest.raises(ConfigError, match="does not match embedded_preset"):

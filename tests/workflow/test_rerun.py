@@ -65,7 +65,8 @@ def test_detector_threshold_reruns_only_that_detector(pipeline, tmp_path):
 def test_model_grid_reruns_mfp_grids_not_rmf_or_kernels(pipeline, tmp_path):
     def edit(config):
         for model in config["models"].values():
-            model["mass_mev"]["num"] += 1
+            grid = model.setdefault("sn_core_grid", {})
+            grid.setdefault("mass_mev", {"min": 0.01, "max": 1000.0, "num": 51})["num"] += 1
 
     _, jobs = _plan(pipeline, tmp_path, edit)
     rules = _rules(jobs)

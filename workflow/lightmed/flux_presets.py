@@ -18,6 +18,17 @@ SSM_PRESETS: dict[str, dict[str, float]] = {
     "B16-AGSS09met": {"8B": 4.50e6, "hep": 8.25e3},
 }
 
+#: Electron density at production [N_A cm^-3], averaged over each branch's production
+#: distribution: <n_e> = sum_r f(r) n_e(r) / sum_r f(r) over the radial tables of the same B16
+#: models (Vinyoles et al. 2017, files nudistr_b16_{gs98,agss09}.dat: columns R/R_sun,
+#: log10(n_e / N_A cm^-3) and the fraction f of each branch produced per zone), derived by
+#: ``resources/fluxes/derive_solar_density.py`` (REFERENCE.md). Used by the MSW-LMA survival
+#: probability (lightmed.oscillations.solar_transition_probabilities).
+SSM_PRODUCTION_DENSITY: dict[str, dict[str, float]] = {
+    "B16-GS98": {"8B": 87.933, "hep": 51.393},
+    "B16-AGSS09met": {"8B": 88.153, "hep": 51.925},
+}
+
 #: Daughter charges for the beta+ Fermi function.
 Z_BE8: int = 4
 Z_HE4: int = 2

@@ -36,6 +36,7 @@ SCHEMAS: dict[str, str] = {
     "mfp_model": "lightmed.mfp_model/1",
     "diffusion": "lightmed.diffusion/1",
     "bounds": "lightmed.bounds/1",
+    "fluxes": "lightmed.fluxes/1",
     "rates": "lightmed.rates/1",
     "sensitivity": "lightmed.sensitivity/1",
 }

@@ -4,7 +4,7 @@
 
 rule compute_rates:
     input:
-        flux=lambda w: rates_input(config, w.source),
+        flux=rules.ingest_flux.output.flux,
     output:
         rates="results/rates/{source}_{detector}.nc",
     params:

@@ -1,10 +1,8 @@
 """Rule compute_rates: CEvNS events per recoil bin (SM, g^2, g^4) for one source x detector."""
 
-from pathlib import Path
-
 import numpy as np
 
-from lightmed.fluxes import load_source
+from lightmed.fluxes import read_flux
 from lightmed.io import write_artifact
 from lightmed.logs import run_rule
 from lightmed.rates import Detector, compute_rates
@@ -14,7 +12,7 @@ def main(snakemake, logger):
     p = snakemake.params.rates
     source, detector_name = snakemake.wildcards.source, snakemake.wildcards.detector
     grid = p["grid"]
-    flux = load_source(source, p["source"], base_dir=Path.cwd())
+    flux = read_flux(snakemake.input.flux)
     logger.info("flux %s from %s", flux.attrs["spectrum_kind"], flux.attrs["origin"])
     detector = Detector.from_config(detector_name, p["detector"])
     masses = np.geomspace(grid["mass_min_mev"], grid["mass_max_mev"], grid["n_mass"])
@@ -39,6 +37,7 @@ def main(snakemake, logger):
         wildcards=dict(snakemake.wildcards),
         params=p,
         references=["ST21"],
+        inputs=[flux],
     )
 
 

@@ -15,11 +15,3 @@ def rates_params(config: dict, source: str, detector: str) -> dict[str, Any]:
         "detector": config["detectors"][detector],
         "grid": {k: v for k, v in config["rates"].items() if not k.startswith("plot_")},
     }
-
-
-def rates_input(config: dict, source: str) -> list[str]:
-    """Flux files the source reads (none for embedded defaults), so edits to them rerun."""
-    path = config["sources"][source].get("path", "embedded")
-    if path == "embedded":
-        return []
-    return list(path.values()) if isinstance(path, dict) else [path]

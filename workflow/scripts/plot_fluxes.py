@@ -1,0 +1,60 @@
+"""Rule plot_fluxes: every source's spectrum at Earth per flavour (from the flux artifacts)."""
+
+import math
+
+import matplotlib.pyplot as plt
+
+from lightmed.fluxes import all_flavour_spectrum, read_flux
+from lightmed.logs import run_rule
+
+LABELS = {
+    "nue": r"$\nu_e$",
+    "nuebar": r"$\bar\nu_e$",
+    "numu": r"$\nu_\mu$",
+    "numubar": r"$\bar\nu_\mu$",
+    "nutau": r"$\nu_\tau$",
+    "nutaubar": r"$\bar\nu_\tau$",
+}
+COLOURS = {"e": "C0", "mu": "C1", "tau": "C2"}
+
+
+def main(snakemake, logger):
+    fig_cfg = snakemake.params.figures
+    fluxes = [read_flux(f) for f in snakemake.input.fluxes]
+    ncol = min(2, len(fluxes))
+    nrow = math.ceil(len(fluxes) / ncol)
+    size = (fig_cfg["width_in"] * 0.8 * ncol, fig_cfg["height_in"] * 0.7 * nrow)
+    fig, axes = plt.subplots(nrow, ncol, figsize=size, squeeze=False)
+    for ax, ds in zip(axes.flat, fluxes, strict=False):
+        kind = ds.attrs["spectrum_kind"]
+        energy, total, _ = all_flavour_spectrum(ds)
+        ax.plot(energy, total, color="k", lw=1.5, label="all flavours")
+        for flavour in ds.flavour.values:
+            spec = ds[kind].sel(flavour=flavour).values
+            if spec.max() > 0:
+                lepton = flavour.removeprefix("nu").removesuffix("bar")
+                ls = "--" if flavour.endswith("bar") else "-"
+                lw = 1.0 if lepton == "tau" else 1.6  # nu_tau often equals nu_mu: keep both visible
+                ax.plot(energy, spec, color=COLOURS[lepton], ls=ls, lw=lw, label=LABELS[flavour])
+        ax.set_yscale("log")
+        ax.set_ylim(total.max() * 1e-4, total.max() * 3)
+        if energy[0] >= 1.0:  # atmospheric: two decades
+            ax.set_xscale("log")
+        else:
+            ax.set_xlim(0, energy[total > total.max() * 1e-4].max() * 1.05)
+        unit = "cm$^{-2}$ MeV$^{-1}$" if kind == "fluence" else "cm$^{-2}$ s$^{-1}$ MeV$^{-1}$"
+        ax.set_ylabel(f"{kind} [{unit}]")
+        ax.set_xlabel(r"neutrino energy $E_\nu$ [MeV]")
+        title = f"{ds.attrs['neutrino_source']} (oscillation: {ds.attrs['oscillation']})"
+        ax.set_title(title, fontsize="small")
+        ax.legend(fontsize="x-small", ncol=2)
+        logger.info("%s: %d flavours plotted", ds.attrs["neutrino_source"], ds.sizes["flavour"])
+    for ax in axes.flat[len(fluxes) :]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    for out in snakemake.output.figure:
+        fig.savefig(out, dpi=fig_cfg["dpi"])
+    plt.close(fig)
+
+
+run_rule(main, snakemake)
