@@ -154,25 +154,109 @@ def min_neutrino_energy_mev(recoil_kev, A: float):
     return 0.5 * (er + np.sqrt(er**2 + 2.0 * m_t * er))
 
 
-def helm_form_factor_sq(recoil_kev, A: float):
-    """Helm form factor squared F^2(Q) at recoil E_r [keV] ([ST21] Eq. 3).
-
-    F(Q) = 3 j1(Q R0)/(Q R0) exp(-Q^2 s^2 / 2), R0 = sqrt(R^2 - 5 s^2), R = 1.2 A^(1/3) fm,
-    s = 0.5 fm, Q = sqrt(2 m_T E_r) converted to fm^-1 with hbar c.
-    """
+def _helm_sq(recoil_kev, A: float, r0_fm: float, skin_fm: float):
+    """3 j1(q R0)/(q R0) exp(-q^2 s^2/2), squared, at E_r [keV] (q = sqrt(2 m_T E_r) / hbar c)."""
     er_mev = np.asarray(recoil_kev, dtype=float) * 1e-3
     q_fm = np.sqrt(2.0 * nucleus_mass_mev(A) * er_mev) / HBARC_MEV_FM
-    r = HELM_R_COEFF_FM * A ** (1.0 / 3.0)
-    r0 = math.sqrt(r**2 - 5.0 * HELM_SKIN_FM**2)
-    x = q_fm * r0
+    x = q_fm * r0_fm
     with np.errstate(invalid="ignore", divide="ignore"):
         j1_over_x = np.where(
             x > 1e-4,
             (np.sin(x) - x * np.cos(x)) / np.where(x > 1e-4, x, 1.0) ** 3,
             1.0 / 3.0 - x**2 / 30.0,
         )
-    f = 3.0 * j1_over_x * np.exp(-0.5 * (q_fm * HELM_SKIN_FM) ** 2)
+    f = 3.0 * j1_over_x * np.exp(-0.5 * (q_fm * skin_fm) ** 2)
     return f**2
+
+
+def helm_form_factor_sq(recoil_kev, A: float):
+    """Helm form factor squared F^2(Q) at recoil E_r [keV] ([ST21] Eq. 3).
+
+    F(Q) = 3 j1(Q R0)/(Q R0) exp(-Q^2 s^2 / 2), R0 = sqrt(R^2 - 5 s^2), R = 1.2 A^(1/3) fm,
+    s = 0.5 fm, Q = sqrt(2 m_T E_r) converted to fm^-1 with hbar c.
+    """
+    r = HELM_R_COEFF_FM * A ** (1.0 / 3.0)
+    return _helm_sq(recoil_kev, A, math.sqrt(r**2 - 5.0 * HELM_SKIN_FM**2), HELM_SKIN_FM)
+
+
+#: Lewin & Smith, Astropart. Phys. 6 (1996) 87, Sec. 4.1 (Eq. 4.11 and below): c = 1.23 A^(1/3)
+#: - 0.60 fm, a = 0.52 fm, s = 0.9 fm, R0^2 = c^2 + (7/3) pi^2 a^2 - 5 s^2.
+LEWIN_SMITH_FM: dict[str, float] = {"c_coeff": 1.23, "c_offset": -0.60, "a": 0.52, "s": 0.9}
+
+
+def helm_lewin_smith_sq(recoil_kev, A: float):
+    """Helm F^2 with the Lewin-Smith radius convention (the direct-detection standard).
+
+    R0 = sqrt(c^2 + 7/3 pi^2 a^2 - 5 s^2), c = 1.23 A^(1/3) - 0.60 fm, a = 0.52 fm,
+    s = 0.9 fm (Lewin & Smith, Astropart. Phys. 6 (1996) 87, Eq. 4.11).
+    """
+    p = LEWIN_SMITH_FM
+    c = p["c_coeff"] * A ** (1.0 / 3.0) + p["c_offset"]
+    r0 = math.sqrt(c**2 + 7.0 / 3.0 * math.pi**2 * p["a"] ** 2 - 5.0 * p["s"] ** 2)
+    return _helm_sq(recoil_kev, A, r0, p["s"])
+
+
+#: Form-factor conventions by the name a target carries (``lightmed.targets.FORM_FACTORS``).
+FORM_FACTOR_FUNCTIONS = {"helm_st21": helm_form_factor_sq, "helm_lewin_smith": helm_lewin_smith_sq}
+
+
+def form_factor_sq(recoil_kev, A: float, convention: str = "helm_st21"):
+    """F^2 [1] at E_r [keV] for nucleus A in a named convention (helm_st21, helm_lewin_smith)."""
+    try:
+        fn = FORM_FACTOR_FUNCTIONS[convention]
+    except KeyError:
+        raise ConfigError(
+            f"unknown form factor {convention!r}; known: {', '.join(FORM_FACTOR_FUNCTIONS)}"
+        ) from None
+    return fn(recoil_kev, A)
+
+
+def charge_coefficients(
+    recoil_kev,
+    mass_mev,
+    A: float,
+    Z: float,
+    spin: str,
+    nuclear_charge: float,
+    form_factor: str = "helm_st21",
+    sin2_theta_w: float = SIN2_THETA_W,
+):
+    """Recoil-energy factors of dsigma/dE_r per unit neutrino charge, for any nuclear charge.
+
+    The same decomposition as :func:`recoil_coefficients` -- ``(a_sm, a_int, a_np, b_np)`` in
+    cm^2/keV with sm = a_sm K, int = a_int K, np = a_np K + b_np / E^2, K = 1 - m_T E_r/(2E^2) --
+    for a mediator of ``spin`` coupling to the nucleus with charge Q' [1] per unit axis coupling
+    (``MediatorModel.nuclear_charge(Z, N)``). A neutrino of flavour alpha with charge q_alpha
+    sees int x q_alpha and np x q_alpha^2 (lightmed.models.spec).
+
+    Notes
+    -----
+    Vector ([ST21] Eqs. 5-6 with g_nu g_q Q'_w -> g^2 q_alpha Q'):
+    xi = -Q_w/2 + g^2 q_alpha Q' / (sqrt2 G_F (2 m_T E_r + m^2)).
+    Scalar ([ST21] Eqs. 9-10 with g_nu g_q Q_s -> g^2 q_alpha Q'):
+    (g^2 q_alpha Q')^2 m_T^2 E_r F^2 / (4 pi E^2 (2 E_r m_T + m^2)^2). One form factor F (the
+    target's convention) for the weak and the mediator charge.
+    """
+    if spin not in ("vector", "scalar"):
+        raise ConfigError(f"unknown mediator spin {spin!r}; use vector or scalar")
+    er_kev = np.asarray(recoil_kev, dtype=float)
+    mass = np.asarray(mass_mev, dtype=float)
+    er = er_kev * 1e-3
+    m_t = nucleus_mass_mev(A)
+    f2 = form_factor_sq(er_kev, A, form_factor)
+    denom = 2.0 * m_t * er + mass**2  # MeV^2
+    per_kev = MEV2_TO_CM2 * 1e-3  # MeV^-3 -> cm^2/keV
+    qw = weak_charge(A, Z, sin2_theta_w)
+    k = G_FERMI_MEV2**2 * m_t / math.pi * f2 * per_kev
+    a_sm = k * qw**2 / 4.0 * np.ones_like(denom)
+    zero = np.zeros_like(denom)
+    q = float(nuclear_charge)
+    if spin == "vector":
+        a_int = -k * qw * q / (math.sqrt(2.0) * G_FERMI_MEV2 * denom)
+        a_np = k * q**2 / (2.0 * G_FERMI_MEV2**2 * denom**2)
+        return a_sm, a_int, a_np, zero
+    b_np = q**2 * m_t**2 * er * f2 / (4.0 * math.pi * denom**2) * per_kev
+    return a_sm, zero, zero, b_np
 
 
 def recoil_coefficients(
@@ -200,25 +284,8 @@ def recoil_coefficients(
     """
     if model not in MODELS:
         raise ConfigError(f"unknown mediator model {model!r}; known: {', '.join(MODELS)}")
-    er_kev = np.asarray(recoil_kev, dtype=float)
-    mass = np.asarray(mass_mev, dtype=float)
-    er = er_kev * 1e-3
-    m_t = nucleus_mass_mev(A)
-    f2 = helm_form_factor_sq(er_kev, A)
-    denom = 2.0 * m_t * er + mass**2  # MeV^2
-    per_kev = MEV2_TO_CM2 * 1e-3  # MeV^-3 -> cm^2/keV
-    qw = weak_charge(A, Z, sin2_theta_w)
-    k = G_FERMI_MEV2**2 * m_t / math.pi * f2 * per_kev
-    a_sm = k * qw**2 / 4.0 * np.ones_like(denom)
-    zero = np.zeros_like(denom)
-    if model == "vector":
-        qv = VECTOR_CHARGE_PER_A * A
-        a_int = -k * qw * qv / (math.sqrt(2.0) * G_FERMI_MEV2 * denom)
-        a_np = k * qv**2 / (2.0 * G_FERMI_MEV2**2 * denom**2)
-        return a_sm, a_int, a_np, zero
-    qs = scalar_charge(A, Z)
-    b_np = qs**2 * m_t**2 * er * f2 / (4.0 * math.pi * denom**2) * per_kev
-    return a_sm, zero, zero, b_np
+    charge = VECTOR_CHARGE_PER_A * A if model == "vector" else scalar_charge(A, Z)
+    return charge_coefficients(recoil_kev, mass_mev, A, Z, model, charge, "helm_st21", sin2_theta_w)
 
 
 def dsigma_coefficients(

@@ -28,7 +28,7 @@ import xarray as xr
 
 from . import cevns
 from .constants import YEAR_S
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .fluxes import all_flavour_spectrum
 
 #: XENON1T 2018 total NR detection efficiency (arXiv:1805.12562 Fig. 1), our own fit:
@@ -119,6 +119,213 @@ def _threshold_moments(energy: np.ndarray, spec: np.ndarray, emin: np.ndarray):
         val = np.where(emin < energy[0], tail[0] + 0.0, tail[j + 1] + partial)
         out.append(np.where(emin >= energy[-1], 0.0, val))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# flavour-resolved differential rates (interfaces.md: "Differential CEvNS rates")
+
+
+#: Flavour label of the legacy one-heavy-species SN format (multiplicity 4, interfaces.md).
+LEGACY_HEAVY_LABEL = "nux"
+
+
+def flavour_charges(flux: xr.Dataset, model) -> np.ndarray:
+    """q_alpha [1] of the model for every ``flavour`` entry of a flux dataset.
+
+    Labels are the species at Earth (``nue``, ``nuebar``, ``numu``, ... ; the antineutrino has
+    the neutrino's charge, lightmed.models.spec). The legacy label ``nux`` (one heavy species
+    standing for four) is accepted only for flavour-blind models (q_e = q_mu = q_tau).
+    """
+    where = f"flux {flux.attrs.get('origin', '?')!r}"
+    out = []
+    for label in (str(v) for v in flux["flavour"].values):
+        if label.lower() == LEGACY_HEAVY_LABEL:
+            charges = {model.neutrino_charge(f) for f in ("e", "mu", "tau")}
+            if len(charges) != 1:
+                raise InputError(
+                    f"{where}: the legacy flavour label 'nux' (one heavy species x 4) hides the "
+                    f"mu/tau split, but model {model.name} is not flavour-blind; use a flux with "
+                    "the six species at Earth (results/fluxes/{source}.nc)"
+                )
+            out.append(model.neutrino_charge("mu"))
+            continue
+        try:
+            out.append(model.neutrino_charge(label))
+        except ConfigError:
+            raise InputError(
+                f"{where}: unknown flavour label {label!r}; use nue, nuebar, numu, numubar, "
+                "nutau, nutaubar"
+            ) from None
+    return np.asarray(out, float)
+
+
+def flavour_spectra(flux: xr.Dataset, model) -> tuple[np.ndarray, dict[str, np.ndarray], str]:
+    """Energy [MeV], the three charge-weighted spectra and the spectrum kind.
+
+    ``sm`` = sum_f m_f psi_f, ``int`` = sum_f m_f q_f psi_f, ``np`` = sum_f m_f q_f^2 psi_f
+    (m_f: the entry's ``multiplicity``; psi_f per species [cm^-2 MeV^-1] or
+    [cm^-2 s^-1 MeV^-1]). Raises :class:`InputError` when the model couples to none of the
+    flavours present (its rates would be the SM, which is never what was meant).
+    """
+    kind = flux.attrs.get("spectrum_kind")
+    if kind not in ("fluence", "flux") or kind not in flux:
+        raise InputError(
+            f"flux {flux.attrs.get('origin', '?')!r}: needs spectrum_kind 'fluence' or 'flux' "
+            "and the variable of that name"
+        )
+    q = flavour_charges(flux, model)
+    spec = flux[kind] * flux["multiplicity"]
+    weights = xr.DataArray(q, dims="flavour")
+    out = {
+        "sm": spec.sum("flavour").values,
+        "int": (spec * weights).sum("flavour").values,
+        "np": (spec * weights**2).sum("flavour").values,
+    }
+    if not np.any(out["np"] > 0):
+        present = ", ".join(str(v) for v in flux["flavour"].values)
+        raise InputError(
+            f"model {model.name} couples to none of the flavours of flux "
+            f"{flux.attrs.get('origin', '?')!r} ({present}); its detector rates would be the SM "
+            "alone: drop the model from this source (models.<name>.detectors: false) or use a "
+            "flux with the flavours it couples to"
+        )
+    return flux["energy"].values, out, kind
+
+
+def _check_grid_1d(values, what: str, positive: bool = True) -> np.ndarray:
+    arr = np.atleast_1d(np.asarray(values, float))
+    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise ConfigError(f"{what}: needs a non-empty 1-d array of finite numbers")
+    if positive and np.any(arr <= 0):
+        raise ConfigError(f"{what}: values must be > 0, got min {arr.min()}")
+    return arr
+
+
+def differential_rates(flux: xr.Dataset, target, model, masses_mev, recoil_kev) -> xr.Dataset:
+    """Flavour-resolved CEvNS differential rate dR/dE_r per tonne of target.
+
+    dR/dE_r(g, m) = rate_sm + g^2 rate_int(m) + g^4 rate_np(m) with
+
+        rate_x(E_r) = sum_nuclei N_T(nucleus) sum_f m_f w_x(f) int dE psi_f(E) dsigma_x/dE_r,
+
+    w_sm = 1, w_int = q_f, w_np = q_f^2 (the model's neutrino charges), the nuclear charge
+    Q' = model.nuclear_charge(Z, N) inside dsigma ([ST21] Eqs. 2, 5-6, 9-10;
+    :func:`lightmed.cevns.charge_coefficients`), N_T nuclei of each species per tonne of the
+    target (compounds and isotopes summed, ``lightmed.targets``) and the target's form factor.
+    No efficiency, no binning: binned products integrate this.
+
+    Parameters
+    ----------
+    flux : xarray.Dataset
+        Flux schema of ``lightmed.fluxes`` (``flavour``, ``energy`` [MeV], ``multiplicity``;
+        ``fluence`` [cm^-2 MeV^-1] or ``flux`` [cm^-2 s^-1 MeV^-1]).
+    target : lightmed.targets.Target
+    model : lightmed.models.MediatorModel
+    masses_mev : array_like
+        Mediator masses [MeV].
+    recoil_kev : array_like
+        Nuclear recoil energies [keV] (> 0).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``rate_sm`` (recoil_energy), ``rate_int``, ``rate_np`` (mass, recoil_energy) in
+        events / (t keV) per burst (fluence) or per second (flux); ``rate_sm_flavour``
+        (flavour, recoil_energy), the SM rate of each flux entry (multiplicity included).
+
+    Notes
+    -----
+    The E_nu integral is exact for a piecewise-linear spectrum: every term of dsigma/dE_r is
+    a(E_r, m)(1 - m_T E_r/2E^2) + b(E_r, m)/E^2, so only the threshold moments
+    I0 = int_{E_min(E_r)} psi dE and I2 = int_{E_min(E_r)} psi/E^2 dE are needed.
+    """
+    from . import cevns
+
+    masses = _check_grid_1d(masses_mev, "differential_rates: masses_mev")
+    er = _check_grid_1d(recoil_kev, "differential_rates: recoil_kev")
+    energy, spectra, kind = flavour_spectra(flux, model)
+    per_flavour = (flux[kind] * flux["multiplicity"]).values  # (flavour, energy)
+    rate = {
+        "sm": np.zeros(er.size),
+        "int": np.zeros((masses.size, er.size)),
+        "np": np.zeros((masses.size, er.size)),
+        "sm_flavour": np.zeros((per_flavour.shape[0], er.size)),
+    }
+    for nucleus in target.nuclei:
+        n_t = target.nuclei_per_tonne(nucleus)
+        m_t = cevns.nucleus_mass_mev(nucleus.A)
+        emin = cevns.min_neutrino_energy_mev(er, nucleus.A)
+        a_sm, a_int, a_np, b_np = cevns.charge_coefficients(
+            er[None, :],
+            masses[:, None],
+            nucleus.A,
+            nucleus.Z,
+            model.spin,
+            model.nuclear_charge(nucleus.Z, nucleus.N),
+            target.form_factor,
+        )
+        recoil = 0.5 * m_t * er * 1e-3  # m_T E_r / 2 [MeV^2]
+        mom = {k: _threshold_moments(energy, v, emin) for k, v in spectra.items()}
+        kin = {k: i0 - recoil * i2 for k, (i0, i2) in mom.items()}
+        rate["sm"] += n_t * a_sm[0] * kin["sm"]
+        rate["int"] += n_t * a_int * kin["int"][None, :]
+        rate["np"] += n_t * (a_np * kin["np"][None, :] + b_np * mom["np"][1][None, :])
+        for j, row in enumerate(per_flavour):
+            i0, i2 = _threshold_moments(energy, row, emin)
+            rate["sm_flavour"][j] += n_t * a_sm[0] * (i0 - recoil * i2)
+    return _differential_dataset(rate, flux, target, model, masses, er, kind)
+
+
+def _differential_dataset(rate, flux, target, model, masses, er, kind) -> xr.Dataset:
+    units = "t-1 keV-1" if kind == "fluence" else "t-1 keV-1 s-1"
+    per = "per tonne per keV per burst" if kind == "fluence" else "per tonne per keV per second"
+    pair = ("mass", "recoil_energy")
+    return xr.Dataset(
+        {
+            "rate_sm": (
+                "recoil_energy",
+                rate["sm"],
+                {"units": units, "long_name": f"SM dR/dE_r {per}"},
+            ),
+            "rate_int": (
+                pair,
+                rate["int"],
+                {"units": units, "long_name": f"coefficient of g^2 in dR/dE_r {per}"},
+            ),
+            "rate_np": (
+                pair,
+                rate["np"],
+                {"units": units, "long_name": f"coefficient of g^4 in dR/dE_r {per}"},
+            ),
+            "rate_sm_flavour": (
+                ("flavour", "recoil_energy"),
+                rate["sm_flavour"],
+                {"units": units, "long_name": f"SM dR/dE_r of each flux entry {per}"},
+            ),
+        },
+        coords={
+            "recoil_energy": (
+                "recoil_energy",
+                er,
+                {"units": "keV", "long_name": "nuclear recoil energy"},
+            ),
+            "mass": ("mass", masses, {"units": "MeV", "long_name": "mediator mass"}),
+            "flavour": (
+                "flavour",
+                [str(v) for v in flux["flavour"].values],
+                {"units": "1", "long_name": "neutrino flavour label of the flux entry"},
+            ),
+        },
+        attrs={
+            "model": model.name,
+            "target": target.name,
+            "form_factor": target.form_factor,
+            "spectrum_kind": kind,
+            "coupling": model.coupling.name,
+            "coupling_convention": f"dR/dE_r = rate_sm + {model.coupling.name}^2 rate_int + "
+            f"{model.coupling.name}^4 rate_np",
+        },
+    )
 
 
 def compute_rates(
