@@ -30,6 +30,8 @@ from . import cevns
 from .constants import YEAR_S
 from .errors import ConfigError, InputError
 from .fluxes import all_flavour_spectrum
+from .models import PRESETS
+from .targets import TARGETS, get_target
 
 #: XENON1T 2018 total NR detection efficiency (arXiv:1805.12562 Fig. 1), our own fit:
 #: eps(E) = eps_max / (1 + (E_half/E)^n) / (1 + exp((E - E_cut)/w_cut)), E in keV.
@@ -78,10 +80,9 @@ class Detector:
         for key in ("target", "mass_t", "threshold_kev", "bin_width_kev"):
             if key not in block:
                 raise ConfigError(f"{where}.{key}: missing")
-        if block["target"] not in cevns.TARGETS:
+        if block["target"] not in TARGETS:
             raise ConfigError(
-                f"{where}.target: unknown target {block['target']!r}; known: "
-                f"{', '.join(cevns.TARGETS)}"
+                f"{where}.target: unknown target {block['target']!r}; known: {', '.join(TARGETS)}"
             )
         mass = float(block["mass_t"])
         if not mass > 0:
@@ -336,7 +337,7 @@ def compute_rates(
     exposure_years: float = 1.0,
     recoil_max_kev: float = 101.0,
     nodes_per_bin: int = 8,
-    models=cevns.MODELS,
+    models=("vector", "scalar"),
 ) -> xr.Dataset:
     """Expected events per recoil bin: SM, g^2 and g^4 coefficients per model and mass.
 
@@ -362,25 +363,32 @@ def compute_rates(
     """
     energy, spec, kind = all_flavour_spectrum(flux)
     exposure_s = 1.0 if kind == "fluence" else exposure_years * YEAR_S
-    target = cevns.get_target(detector.target)
+    target = get_target(detector.target)
     masses = np.atleast_1d(np.asarray(masses_mev, float))
     edges = detector.edges_kev(recoil_max_kev)
     x, w = np.polynomial.legendre.leggauss(nodes_per_bin)
     half = 0.5 * np.diff(edges)
     er = (0.5 * (edges[1:] + edges[:-1]))[:, None] + half[:, None] * x[None, :]  # (bin, node)
     wq = half[:, None] * w[None, :] * efficiency(detector.efficiency, er)
-    n_t = target.nuclei_per_tonne() * detector.mass_t * exposure_s
     shape = (len(models), edges.size - 1, masses.size)
     res = {k: np.zeros(shape) for k in ("sm", "int", "np")}
-    for iso in target.isotopes:
-        m_t = cevns.nucleus_mass_mev(iso.A)
-        i0, i2 = _threshold_moments(energy, spec, cevns.min_neutrino_energy_mev(er, iso.A))
+    for nuc in target.nuclei:
+        n_t = target.nuclei_per_tonne(nuc) * detector.mass_t * exposure_s
+        m_t = cevns.nucleus_mass_mev(nuc.A)
+        i0, i2 = _threshold_moments(energy, spec, cevns.min_neutrino_energy_mev(er, nuc.A))
         kin = (i0 - 0.5 * m_t * er * 1e-3 * i2)[..., None]  # (bin, node, 1)
-        for k, model in enumerate(models):
-            a_sm, a_int, a_np, b_np = cevns.recoil_coefficients(
-                er[..., None], masses[None, None, :], iso.A, target.Z, model
+        for k, name in enumerate(models):
+            model = PRESETS[name]
+            a_sm, a_int, a_np, b_np = cevns.charge_coefficients(
+                er[..., None],
+                masses[None, None, :],
+                nuc.A,
+                nuc.Z,
+                model.spin,
+                model.nuclear_charge(nuc.Z, nuc.N),
+                target.form_factor,
             )
-            wt = (iso.abundance * n_t * wq)[..., None]
+            wt = (n_t * wq)[..., None]
             res["sm"][k] += np.sum(wt * a_sm * kin, axis=1)
             res["int"][k] += np.sum(wt * a_int * kin, axis=1)
             res["np"][k] += np.sum(wt * (a_np * kin + b_np * i2[..., None]), axis=1)
