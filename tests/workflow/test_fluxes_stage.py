@@ -75,7 +75,7 @@ def test_malformed_flux_file_fails_with_one_line(tmp_path, shared_data):
     edited = workdir / "config" / "edited.yaml"
     edited.write_text(yaml.safe_dump(config))
     target = "results/fluxes/atmospheric.nc"
-    proc = run_snakemake(workdir, "--configfile", str(edited), target, check=False)
+    proc = run_snakemake(workdir, target, "--configfile", str(edited), check=False)
     assert proc.returncode != 0
     log = (workdir / "logs/ingest_flux/atmospheric.log").read_text()
     message = "fluka/AtmNu_mu.txt: FLUKA table: energies must be strictly increasing"

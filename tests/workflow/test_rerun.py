@@ -63,9 +63,15 @@ def test_detector_threshold_reruns_rates_and_sensitivities_only(pipeline, tmp_pa
 
 
 def test_model_grid_reruns_mfp_grids_not_rmf_or_kernels(pipeline, tmp_path):
+    schema = yaml.safe_load((pipeline / "workflow/schemas/config.schema.yaml").read_text())
+    grid_schema = schema["definitions"]["mediator_model"]["properties"]["sn_core_grid"]
+    default = grid_schema["properties"]["mass_mev"]["default"]
+
     def edit(config):
         for model in config["models"].values():
-            model["sn_core_grid"]["mass_mev"]["num"] += 1
+            grid = model.setdefault("sn_core_grid", {})
+            grid["mass_mev"] = {**grid.get("mass_mev", default)}
+            grid["mass_mev"]["num"] += 1
 
     _, jobs = _plan(pipeline, tmp_path, edit)
     rules = _rules(jobs)

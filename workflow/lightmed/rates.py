@@ -196,18 +196,6 @@ def _check_couples(flux: xr.Dataset, rows: np.ndarray, charges: np.ndarray, mode
         )
 
 
-def flavour_spectra(flux: xr.Dataset, model) -> tuple[np.ndarray, dict[str, np.ndarray], str]:
-    """Energy [MeV], the charge-weighted spectra ``sm``, ``int``, ``np`` and the kind.
-
-    sm = sum_f m_f psi_f, int = sum_f m_f q_f psi_f, np = sum_f m_f q_f^2 psi_f; raises
-    :class:`InputError` when the model couples to none of the flavours present.
-    """
-    energy, rows, kind = _flux_rows(flux)
-    q = flavour_charges(flux, model)
-    _check_couples(flux, rows, q, model)
-    return energy, {"sm": rows.sum(0), "int": q @ rows, "np": (q**2) @ rows}, kind
-
-
 def _check_grid_1d(values, what: str) -> np.ndarray:
     arr = np.atleast_1d(np.asarray(values, float))
     if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
