@@ -15,7 +15,6 @@ from lightmed.smk.diffusion import (
 )
 from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
 from lightmed.smk.models import model_params, sn_core_models
-from lightmed.smk.rates import rates_params
 from lightmed.smk.recovery import recover
 from lightmed.store import STORE_ENV
 
@@ -88,10 +87,6 @@ rule all:
         expand(rules.plot_sn_core_bounds.output, model=SN_CORE_MODELS),
         FLUX_TARGETS,
         rules.plot_fluxes.output,
-        expand(
-            rules.compute_rates.output.rates,
-            source=config["sources"],
-            detector=config["detectors"],
-        ),
+        rules.plot_rates.input.rates,
         rules.plot_rates.output,
         SENSITIVITY_TARGETS,

@@ -24,12 +24,18 @@ import numpy as np
 import xarray as xr
 import yaml
 
+from lightmed.config import validate_config
 from lightmed.io import read_artifact
+from lightmed.smk.models import detector_models
 from lightmed.statistics import SensitivityPlan, coupling_grid, sensitivity
+
+REPO = Path(__file__).resolve().parents[1]
+STATS = ("confidence_level", "degrees_of_freedom", "pull")
 
 
 def synthetic_rates(source: str, detector: str, masses: np.ndarray) -> xr.Dataset:
-    """Rates of the artifact interface with SN-like spectra (events ~ 1e2-1e4 per detector)."""
+    """Rates of the artifact interface with SN-like spectra (events ~ 1e2-1e4 per detector);
+    models vector, scalar and bl_vector (the vector with charges -1/3 and 1/9)."""
     rng = np.random.default_rng(abs(hash((source, detector))) % 2**32)
     edges = np.arange(1.0, 102.0, 2.0)
     er = 0.5 * (edges[1:] + edges[:-1])
@@ -41,11 +47,14 @@ def synthetic_rates(source: str, detector: str, masses: np.ndarray) -> xr.Datase
     dims = ("model", "recoil_energy", "mass")
     return xr.Dataset(
         {
-            "events_sm": (dims, np.stack([smb, smb])),
-            "events_int": (dims, np.stack([-2 * smb * k, 0 * smb])),
-            "events_np": (dims, np.stack([smb * k**2, smb * 4e10 * er[:, None] / q2**2])),
+            "events_sm": (dims, np.stack([smb, smb, smb])),
+            "events_int": (dims, np.stack([-2 * smb * k, 0 * smb, 2 / 3 * smb * k])),
+            "events_np": (
+                dims,
+                np.stack([smb * k**2, smb * 4e10 * er[:, None] / q2**2, smb * k**2 / 9]),
+            ),
         },
-        coords={"model": ["vector", "scalar"], "recoil_energy": er, "mass": masses},
+        coords={"model": ["vector", "scalar", "bl_vector"], "recoil_energy": er, "mass": masses},
         attrs={"detector": detector},
     )
 
@@ -54,6 +63,7 @@ def real_rates(path: Path, masses: np.ndarray) -> xr.Dataset:
     ds = read_artifact(path, stage="rates")
     logm = np.log(ds["mass"].values)
     out = ds[["events_sm", "events_int", "events_np"]].transpose("model", "recoil_energy", "mass")
+    out = out.reset_coords(drop=True)
     data = {}
     for name in out.data_vars:
         v = out[name].values
@@ -69,6 +79,11 @@ def real_rates(path: Path, masses: np.ndarray) -> xr.Dataset:
             "model": ds["model"].values,
             "recoil_energy": ds["recoil_energy"].values,
             "mass": masses,
+            **(
+                {"coupling_convention": ("model", ds["coupling_convention"].values)}
+                if "coupling_convention" in ds.coords
+                else {}
+            ),
         },
         attrs=dict(ds.attrs),
     )
@@ -82,9 +97,13 @@ def main() -> None:
     ap.add_argument("--couplings", type=int, default=400)
     ap.add_argument("--no-share", action="store_true", help="no counts cache between calls")
     args = ap.parse_args()
-    cfg = yaml.safe_load(Path(args.config).read_text())
+    cfg = validate_config(
+        yaml.safe_load(Path(args.config).read_text()), REPO / "workflow/schemas/config.schema.yaml"
+    )
     block = cfg["sensitivity"]
-    plan = SensitivityPlan.from_config(block, cfg["sources"], cfg["detectors"])
+    plan = SensitivityPlan.from_config(
+        block, cfg["sources"], cfg["detectors"], detector_models(cfg)
+    )
     masses = np.geomspace(1e-3, 1e4, args.masses)
     grid = coupling_grid({**block["coupling_grid"], "num": args.couplings})
 
@@ -101,7 +120,7 @@ def main() -> None:
 
     # load the compiled numba kernels (cache) outside the timing
     warm = synthetic_rates("warm", "up", masses[:3])
-    sensitivity([warm], "vector", [0.1], grid[:10])
+    sensitivity([warm], "vector", [0.1], grid[:10], **{k: block[k] for k in STATS})
 
     t0 = time.perf_counter()
     n = 0

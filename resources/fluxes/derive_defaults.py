@@ -30,6 +30,7 @@ from scipy.optimize import least_squares
 from lightmed import fluxes, rates
 from lightmed.constants import KPC_CM, MEV_TO_ERG
 from lightmed.flux_presets import B8_FOLD
+from lightmed.models import PRESETS
 
 SN_MODELS = {
     "garching_s27.0co_14s": ("sn_emission/garching_LS220_s27.0co", 14.0),
@@ -41,8 +42,17 @@ B8_DEGREE = 6
 
 
 def events(ds, target: str, recoil_max_kev: float = 201.0) -> float:
-    det = rates.Detector("derive", target, 1.0, 1.0, 2.0)
-    return rates.total_events(rates.compute_rates(ds, det, [1.0], recoil_max_kev=recoil_max_kev))
+    det = rates.Detector("derive", target, 1.0, 1.0, 2.0, "1")
+    sm = rates.compute_rates(
+        ds,
+        det,
+        [PRESETS["vector"]],
+        [1.0],
+        exposure_years=1.0,
+        recoil_max_kev=recoil_max_kev,
+        nodes_per_bin=8,
+    )
+    return rates.total_events(sm)
 
 
 def derive_sn(shared: Path) -> None:

@@ -25,7 +25,15 @@ def sens():
     g = np.geomspace(1e-8, 1.0, 120)
     out = {}
     for src, scale in (("sn_marginalised", 1.0), ("solar", 0.5), ("atmospheric", 0.01)):
-        ds = st.sensitivity([synthetic_rates(scale=scale)], "scalar", [0.25, 0.1], g)
+        ds = st.sensitivity(
+            [synthetic_rates(scale=scale)],
+            "scalar",
+            [0.25, 0.1],
+            g,
+            confidence_level=0.9,
+            degrees_of_freedom=1,
+            pull="shared",
+        )
         ds.attrs.update(neutrino_source=src, combo="resnova3+darwin")
         out[src, "resnova3+darwin"] = ds
     return out
@@ -90,18 +98,26 @@ def test_plan_from_default_config(config):
     assert "sn_marginalised" in plan.sources
     assert plan.members["sn_marginalised"] == ("sn_ccsn", "sn_failed")
     assert plan.detectors["resnova3+darwin"] == ("resnova3", "darwin")
-    files = smk.rates_input(
-        plan, "sn_marginalised", "resnova3+darwin", "results/rates/{source}_{detector}.nc"
-    )
-    assert files == [
-        "results/rates/sn_ccsn_resnova3.nc",
-        "results/rates/sn_ccsn_darwin.nc",
-        "results/rates/sn_failed_resnova3.nc",
-        "results/rates/sn_failed_darwin.nc",
-    ]
-    # params carry only this source's sigma list and the statistics, not detector blocks
-    params = smk.sensitivity_params(config, plan, "solar", "darwin")
+    assert set(plan.models) == {"vector", "scalar", "bl_vector"}
+    # one job per sensitivity source: every member x every detector of any combination
+    files = smk.rates_input(plan, "sn_marginalised", "results/rates/{source}_{detector}.nc")
+    dets = sorted(config["detectors"])
+    assert files == [f"results/rates/{s}_{d}.nc" for s in ("sn_ccsn", "sn_failed") for d in dets]
+    outs = smk.sensitivity_outputs(plan)
+    assert len(outs) == len(plan.combos) * len(plan.models)
+    assert "results/sensitivity/{source}_resnova3+darwin_bl_vector.nc" in outs
+    # params carry this source's sigma list, the combinations and the statistics, not the
+    # detector blocks (those reach the job through its rates inputs)
+    params = smk.sensitivity_params(config, plan, "solar")
     assert params["sigma_norm"] == [0.1] and "threshold_kev" not in str(params)
+    assert params["combos"]["resnova3+darwin"] == ["resnova3", "darwin"]
+    res = smk.sensitivity_resources(config, plan, "sn_marginalised")
+    fine = copy.deepcopy(config)
+    fine["sensitivity"]["coupling_grid"]["num"] *= 4
+    res_fine = smk.sensitivity_resources(fine, plan, "sn_marginalised")
+    assert res_fine["mem_mb"] > res["mem_mb"] and res_fine["runtime"] >= res["runtime"]
+    assert smk.summary_sn_core(config, "scalar") == ["lnv_scalar", "lnc_scalar"]
+    assert smk.summary_sn_core(config, "vector") == []
 
 
 def test_wildcards_are_unambiguous(config):

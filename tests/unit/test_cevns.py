@@ -15,6 +15,7 @@ import pytest
 from lightmed import cevns
 from lightmed.constants import G_FERMI_MEV2, SIN2_THETA_W
 from lightmed.errors import ConfigError
+from lightmed.targets import TARGETS
 
 
 @pytest.mark.parametrize(
@@ -134,19 +135,59 @@ def test_total_sm_cross_section_xe(e, sigma):
 
 def test_isotope_average_close_to_effective_nucleus():
     for el in ("Xe", "Pb"):
-        eff = cevns.sigma_total_sm_cm2(20.0, el) * cevns.TARGETS[el].nuclei_per_tonne()
+        per_tonne = 1e6 / TARGETS[el].formula_mass
+        eff = cevns.sigma_total_sm_cm2(20.0, el) * per_tonne
         nat = (
-            cevns.sigma_total_sm_cm2(20.0, f"{el}_natural")
-            * cevns.TARGETS[f"{el}_natural"].nuclei_per_tonne()
+            cevns.sigma_total_sm_cm2(20.0, f"{el}_natural") / TARGETS[f"{el}_natural"].formula_mass
         )
-        assert nat == pytest.approx(eff, rel=0.01)
-    assert sum(i.abundance for i in cevns.TARGETS["Xe_natural"].isotopes) == pytest.approx(
-        1, abs=1e-5
+        assert nat * 1e6 == pytest.approx(eff, rel=0.01)
+
+
+def test_compound_cross_section_is_per_formula_unit():
+    """sigma(CsI) = sigma(Cs) + sigma(I) per formula unit (both mono-isotopic)."""
+    total = cevns.sigma_total_sm_cm2(30.0, "CsI")
+    parts = cevns.sigma_total_sm_cm2(30.0, "Cs") + cevns.sigma_total_sm_cm2(30.0, "I")
+    assert total == pytest.approx(parts, rel=1e-12)
+
+
+def test_flavour_charges_enter_linearly_and_squared():
+    """B-3L_mu: nu_mu has q = -3, nu_e none; int ~ q, np ~ q^2 of the per-charge coefficients."""
+    args = (15.0, 2.0, 3.0, "Xe")
+    _, i_mu, n_mu = cevns.dsigma_coefficients(*args, "b3lmu_vector", "numubar")
+    _, i_e, n_e = cevns.dsigma_coefficients(*args, "b3lmu_vector", "nue")
+    assert i_e == 0.0 and n_e == 0.0
+    a_sm, a_int, a_np, _ = cevns.charge_coefficients(2.0, 3.0, 131, 54, "vector", 131.0)
+    kin = 1 - 931.5 * 131 * 2e-3 / (2 * 15.0**2)
+    assert i_mu == pytest.approx(-3 * a_int * kin, rel=1e-13)
+    assert n_mu == pytest.approx(9 * a_np * kin, rel=1e-13)
+    with pytest.raises(ConfigError, match="pass flavour"):
+        cevns.dsigma_coefficients(*args, "b3lmu_vector")
+
+
+def test_lewin_smith_form_factor():
+    """Lewin-Smith Helm for Xe-131: c = 1.23 x 5.0788 - 0.60 = 5.647 fm, R0^2 = 31.89 + 6.226
+    - 4.05, R0 = 5.836 fm (the ~5.8 fm quoted for Xe in direct-detection codes); F^2 at
+    q = 0.5 / fm from the closed form."""
+    import math
+
+    a = 131
+    c = 1.23 * a ** (1 / 3) - 0.60
+    r0 = math.sqrt(c**2 + 7 / 3 * math.pi**2 * 0.52**2 - 5 * 0.9**2)
+    assert r0 == pytest.approx(5.836, abs=2e-3)
+    q = 0.5  # fm^-1
+    er_kev = (q * 197.3269804) ** 2 / (2 * 931.5 * a) * 1e3
+    x = q * r0
+    ref = (3 * (math.sin(x) - x * math.cos(x)) / x**3 * math.exp(-((q * 0.9) ** 2) / 2)) ** 2
+    assert cevns.helm_lewin_smith_sq(er_kev, a) == pytest.approx(ref, rel=1e-8)
+    assert cevns.form_factor_sq(er_kev, a, "helm_lewin_smith") == cevns.helm_lewin_smith_sq(
+        er_kev, a
     )
 
 
 def test_unknown_target_and_model_fail_clearly():
-    with pytest.raises(ConfigError, match="unknown CEvNS target 'Ar'"):
-        cevns.get_target("Ar")
+    with pytest.raises(ConfigError, match="unknown CEvNS target 'Unobtainium'"):
+        cevns.sigma_total_sm_cm2(10.0, "Unobtainium")
     with pytest.raises(ConfigError, match="unknown mediator model"):
         cevns.dsigma_coefficients(10.0, 1.0, 1.0, "Xe", "tensor")
+    with pytest.raises(ConfigError, match="unknown form factor"):
+        cevns.form_factor_sq(1.0, 131, "gaussian")

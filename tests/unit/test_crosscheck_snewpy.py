@@ -15,6 +15,7 @@ import pytest
 
 from lightmed import fluxes, rates
 from lightmed.constants import KPC_CM
+from lightmed.models import PRESETS
 
 from helpers import SHARED_DATA as SHARED
 
@@ -62,7 +63,9 @@ def test_snewpy_fluence_s40s7b2c():
         "fluence",
         "snewpy",
     )
-    det = rates.Detector("t", "Xe", 1.0, 1.0, 2.0)
-    n_ours = rates.total_events(rates.compute_rates(ours, det, [1.0], recoil_max_kev=201.0))
-    n_snew = rates.total_events(rates.compute_rates(snew, det, [1.0], recoil_max_kev=201.0))
+    det = rates.Detector("t", "Xe", 1.0, 1.0, 2.0, "1")
+    grid = {"exposure_years": 1.0, "recoil_max_kev": 201.0, "nodes_per_bin": 8}
+    vec = [PRESETS["vector"]]
+    n_ours = rates.total_events(rates.compute_rates(ours, det, vec, [1.0], **grid))
+    n_snew = rates.total_events(rates.compute_rates(snew, det, vec, [1.0], **grid))
     assert n_ours == pytest.approx(n_snew, rel=5e-3)

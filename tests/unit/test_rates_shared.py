@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from lightmed import fluxes, rates
+from lightmed.models import PRESETS
 
 from helpers import SHARED_DATA as SHARED
 
@@ -22,7 +23,16 @@ pytestmark = [
 
 def events(flux, target, recoil_max_kev=201.0, threshold=1.0, eff="1"):
     det = rates.Detector("t", target, 1.0, threshold, 2.0, eff)
-    return rates.total_events(rates.compute_rates(flux, det, [1.0], recoil_max_kev=recoil_max_kev))
+    ds = rates.compute_rates(
+        flux,
+        det,
+        [PRESETS["vector"]],
+        [1.0],
+        exposure_years=1.0,
+        recoil_max_kev=recoil_max_kev,
+        nodes_per_bin=8,
+    )
+    return rates.total_events(ds)
 
 
 @pytest.fixture(scope="module")
@@ -113,11 +123,15 @@ def test_embedded_solar_and_atmospheric_within_3_percent(solar, atm, target):
 
 def test_embedded_sn_spectrum_shape_per_bin(sn):
     """Bin by bin the embedded CC-SN spectrum stays within 10 % where > 1 % of the total."""
-    det = rates.Detector("t", "Xe", 1.0, 1.0, 2.0)
-    a = rates.compute_rates(sn["s27.0co_14s"], det, [1.0]).events_sm.isel(model=0, mass=0)
-    b = rates.compute_rates(fluxes.pinched_sn("garching_s27.0co_14s"), det, [1.0]).events_sm.isel(
+    det = rates.Detector("t", "Xe", 1.0, 1.0, 2.0, "1")
+    grid = {"exposure_years": 1.0, "recoil_max_kev": 101.0, "nodes_per_bin": 8}
+    vec = [PRESETS["vector"]]
+    a = rates.compute_rates(sn["s27.0co_14s"], det, vec, [1.0], **grid).events_sm.isel(
         model=0, mass=0
     )
+    b = rates.compute_rates(
+        fluxes.pinched_sn("garching_s27.0co_14s"), det, vec, [1.0], **grid
+    ).events_sm.isel(model=0, mass=0)
     big = a.values > 0.01 * a.values.sum()
     np.testing.assert_allclose(b.values[big], a.values[big], rtol=0.10)
 
@@ -144,7 +158,10 @@ def test_xenon1t_s2only_8b_folding(solar):
     e = solar.energy.values
     b8 = solar.flux_component.sel(component="8B").values * 5.16e6 / 5.46e6
     ds = cevns.dsigma_coefficients(e[None, :], e_nr[:, None], 1.0, "Xe", "vector")[0]
-    n_t_per_kg = cevns.TARGETS["Xe"].nuclei_per_tonne() / 1e3
+    from lightmed.targets import TARGETS
+
+    xe = TARGETS["Xe"]
+    n_t_per_kg = xe.nuclei_per_tonne(xe.nuclei[0]) / 1e3
     rate = n_t_per_kg * np.trapezoid(ds * b8[None, :], e, axis=1) * 86400  # /kg/day/keV
     rate[e_nr < 0.7] = 0.0
     expected = np.sum((rate * width)[:, None] * matrix) * 356770

@@ -2,7 +2,8 @@
 
 The synthetic rates mimic the artifact of ``results/rates`` (dims model, recoil_energy, mass):
 a vector rate with destructive interference, N_i = sm_i (1 - g^2 k_i(m))^2 with
-k_i = K / (2 m_T E_i + m^2), and a scalar rate N_i = sm_i (1 + g^4 q_i(m)).
+k_i = K / (2 m_T E_i + m^2), a scalar rate N_i = sm_i (1 + g^4 q_i(m)), and a B-L-like vector
+with constructive interference (nuclear charge 1/3, neutrino charge -1 of the vector's).
 """
 
 from __future__ import annotations
@@ -13,7 +14,12 @@ import xarray as xr
 from scipy.optimize import brentq, minimize_scalar
 
 from lightmed import statistics as st
+from lightmed.errors import ArtifactError, ConfigError, InputError
 from lightmed.io import read_artifact, write_artifact
+from lightmed.statistics.likelihood import _SERIES_CUT, _kernel_hsum
+
+#: The statistics settings of the default config (schema defaults), passed explicitly.
+STATS = {"confidence_level": 0.9, "degrees_of_freedom": 1, "pull": "shared"}
 
 M_T_KEV_MEV = 2 * 120e3 * 1e-3  # 2 m_T [MeV] x E_r [keV] -> MeV^2 (m_T ~ 120 GeV)
 
@@ -30,9 +36,9 @@ def synthetic_rates(
     k = k_norm / q2
     q = q_norm * er[:, None] / q2**2
     smb = np.broadcast_to(sm[:, None], q2.shape)
-    ev_sm = np.stack([smb, smb])
-    ev_int = np.stack([-2 * smb * k, np.zeros_like(q2)])
-    ev_np = np.stack([smb * k**2, smb * q])
+    ev_sm = np.stack([smb, smb, smb])
+    ev_int = np.stack([-2 * smb * k, np.zeros_like(q2), 2 / 3 * smb * k])
+    ev_np = np.stack([smb * k**2, smb * q, smb * k**2 / 9])
     dims = ("model", "recoil_energy", "mass")
     attrs = {"units": "1", "long_name": "events"}
     return xr.Dataset(
@@ -42,7 +48,12 @@ def synthetic_rates(
             "events_np": (dims, ev_np, attrs),
         },
         coords={
-            "model": ("model", ["vector", "scalar"], {"units": "1", "long_name": "model"}),
+            "model": ("model", ["vector", "scalar", "bl_vector"], {"units": "1", "long_name": "m"}),
+            "coupling_convention": (
+                "model",
+                ["g = sqrt(g_nu g_q), vector", "g = sqrt(g_nu g_q), scalar", "g_BL"],
+                {"units": "1", "long_name": "coupling"},
+            ),
             "recoil_energy": ("recoil_energy", er, {"units": "keV", "long_name": "E_r"}),
             "recoil_edges": ("recoil_edge", edges, {"units": "keV", "long_name": "edges"}),
             "mass": ("mass", mass, {"units": "MeV", "long_name": "mediator mass"}),
@@ -221,9 +232,9 @@ def test_sub_grid_island_found_by_extremum_refinement():
 def test_marginalised_bound_is_weaker_member(rates):
     other = synthetic_rates(scale=0.3, k_norm=3e7)
     g = np.geomspace(1e-8, 1.0, 200)
-    ds = st.sensitivity({"a": [rates], "b": [other]}, "scalar", [0.25], g)
-    a = st.sensitivity([rates], "scalar", [0.25], g)
-    b = st.sensitivity([other], "scalar", [0.25], g)
+    ds = st.sensitivity({"a": [rates], "b": [other]}, "scalar", [0.25], g, **STATS)
+    a = st.sensitivity([rates], "scalar", [0.25], g, **STATS)
+    b = st.sensitivity([other], "scalar", [0.25], g, **STATS)
     expected = np.maximum(a["coupling_bound"], b["coupling_bound"])
     np.testing.assert_allclose(ds["coupling_bound"], expected, rtol=1e-10)
     assert ds.attrs["marginalised_over"] == "a,b"
@@ -236,7 +247,7 @@ def test_sensitivity_dataset_and_artifact(tmp_path, rates):
         "vector",
         [0.25, 0.10],
         g,
-        pull="shared",
+        **STATS,
     )
     assert ds["delta_chi2"].dims == ("sigma_norm", "mass", "coupling")
     assert ds["excluded_lower"].dims == ("sigma_norm", "mass", "interval")
@@ -254,11 +265,13 @@ def test_sensitivity_dataset_and_artifact(tmp_path, rates):
     assert (table.groupby(["sigma_norm", "mass_mev"]).size() >= 1).all()
 
 
-def test_bl_vector_map_flips_interference(rates):
+def test_counts_select_the_model_of_the_artifact(rates):
     vec = st.counts_from_rates(rates, "vector")
     bl = st.counts_from_rates(rates, "bl_vector")
     np.testing.assert_allclose(bl.int_, -vec.int_ / 3)
     np.testing.assert_allclose(bl.np_, vec.np_ / 9)
+    with pytest.raises(ArtifactError, match="has no model 'b3le_vector'.*rerun compute_rates"):
+        st.counts_from_rates(rates, "b3le_vector")
 
 
 def test_kernel_python_path_matches_jit(rates):
@@ -266,16 +279,34 @@ def test_kernel_python_path_matches_jit(rates):
     counts = st.counts_from_rates(rates, "vector")
     g2 = np.geomspace(1e-16, 1.0, 50)
     mi = np.arange(50) % counts.n_mass
-    args = (g2, mi, counts._r0, counts._a, counts._b, counts._d, st._SERIES_CUT)
-    np.testing.assert_allclose(
-        st._kernel_hsum.py_func(*args), st._kernel_hsum(*args), rtol=1e-13, atol=0
-    )
+    args = (g2, mi, counts._r0, counts._a, counts._b, counts._d, _SERIES_CUT)
+    np.testing.assert_allclose(_kernel_hsum.py_func(*args), _kernel_hsum(*args), rtol=1e-13, atol=0)
 
 
 def test_bad_inputs():
-    with pytest.raises(st.ConfigError, match="pull"):
+    with pytest.raises(ConfigError, match="pull"):
         st.PullChi2([st.BinnedCounts([[1.0]], [[0.0]], [[0.0]])], 0.1, "both")
-    with pytest.raises(st.InputError, match=">= 0"):
+    with pytest.raises(InputError, match=">= 0"):
         st.BinnedCounts([[-1.0]], [[0.0]], [[0.0]])
-    with pytest.raises(st.ConfigError, match="confidence_level"):
+    with pytest.raises(ConfigError, match="confidence_level"):
         st.delta_chi2_threshold(1.2)
+
+
+def test_no_scipy_stats_at_import():
+    """Importing the statistics package must not import scipy.stats (issue 14: start-up)."""
+    import subprocess
+    import sys
+
+    code = "import sys, lightmed.statistics; print('scipy.stats' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_plan_defaults_come_from_the_schema():
+    block = {"sigma_norm": {"sn": [0.25]}, "marginalised": {}, "combos": []}
+    plan = st.SensitivityPlan.from_config(block, ["sn"], ["a", "b"], ["vector"])
+    assert plan.combos == ("a", "b")  # single_detectors: true from the schema
+    with pytest.raises(ConfigError, match="config: sensitivity.pull = 'both' is not allowed"):
+        st.SensitivityPlan.from_config({**block, "pull": "both"}, ["sn"], ["a"], ["vector"])
+    with pytest.raises(ConfigError, match="no detector models"):
+        st.SensitivityPlan.from_config(block, ["sn"], ["a"], [])

@@ -42,31 +42,36 @@ def test_figure_style_reruns_only_plot_rules(pipeline, tmp_path):
     assert all(rule.startswith("plot_") for rule in _rules(jobs)), _rules(jobs)
 
 
-def test_detector_threshold_reruns_only_that_detector(pipeline, tmp_path):
+def test_detector_threshold_reruns_rates_and_sensitivities_only(pipeline, tmp_path):
+    """Scope (README "Rerun only what changed"): rates are one job per source writing every
+    detector's file, sensitivities one job per sensitivity source; a detector edit reruns the
+    rates job of every source and every sensitivity job (their inputs changed), plus figures,
+    and never the fluxes, profiles, RMF, kernels or SN-core stages."""
+
     def edit(config):
         config["detectors"]["darwin"]["threshold_kev"] = 1.5
 
     config, jobs = _plan(pipeline, tmp_path, edit)
-    rates = {(w["source"], w["detector"]) for rule, w, _ in jobs if rule == "compute_rates"}
-    assert rates == {(source, "darwin") for source in config["sources"]}
-    sens = [w for rule, w, _ in jobs if rule == "compute_sensitivity"]
-    assert sens, "sensitivities that use darwin must rerun"
-    assert all("darwin" in w["combo"].split("+") for w in sens), sens
-    combos = list(config["sensitivity"]["combos"])
-    if config["sensitivity"]["single_detectors"]:
-        combos += list(config["detectors"])
-    combos_with_darwin = {c for c in combos if "darwin" in c.split("+")}
-    assert {w["combo"] for w in sens} == combos_with_darwin
-    allowed = {"compute_rates", "compute_sensitivity", "combine_sensitivity"}
+    rates = {w["source"] for rule, w, _ in jobs if rule == "compute_rates"}
+    assert rates == set(config["sources"])
+    sens = {w["source"] for rule, w, _ in jobs if rule == "compute_sensitivity"}
+    expected = set(config["sensitivity"]["sigma_norm"]) | set(config["sensitivity"]["marginalised"])
+    assert sens == expected
+    allowed = {"compute_rates", "compute_sensitivity"}
     others = {r for r in _rules(jobs) if r not in allowed and not r.startswith("plot_")}
     assert not others, others
 
 
 def test_model_grid_reruns_mfp_grids_not_rmf_or_kernels(pipeline, tmp_path):
+    schema = yaml.safe_load((pipeline / "workflow/schemas/config.schema.yaml").read_text())
+    grid_schema = schema["definitions"]["mediator_model"]["properties"]["sn_core_grid"]
+    default = grid_schema["properties"]["mass_mev"]["default"]
+
     def edit(config):
         for model in config["models"].values():
             grid = model.setdefault("sn_core_grid", {})
-            grid.setdefault("mass_mev", {"min": 0.01, "max": 1000.0, "num": 51})["num"] += 1
+            grid["mass_mev"] = {**grid.get("mass_mev", default)}
+            grid["mass_mev"]["num"] += 1
 
     _, jobs = _plan(pipeline, tmp_path, edit)
     rules = _rules(jobs)

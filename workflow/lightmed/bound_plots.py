@@ -12,8 +12,10 @@ documented maps of :data:`SUMMARY_AXES` (summary figures):
   Y = sqrt(C_N/C_q) g, C_N/C_q = 13.8 ([C21], physics.md §1.1; config
   ``radial.scalar_cn_over_cq``), exact up to the nucleus charge convention (Q_s/A = 14 + 1.1 Z/A
   in [ST21] vs 13.8: Y differs by sqrt(1.06) = 3 %).
-* ``summary_bl_vector``: g_B-L for everything (detector ``bl_vector`` sensitivities are the
-  vector rates re-expressed in g_B-L, :data:`lightmed.statistics.MODEL_MAPS`).
+* ``summary_bl_vector``: g_B-L for everything (detector ``bl_vector`` rates are computed
+  from the B-L charges, lightmed.rates).
+* any other registry model: its own axis coupling (``labels`` from the registry) for its
+  detector and SN-core bounds.
 """
 
 from __future__ import annotations
@@ -96,13 +98,17 @@ def index_sensitivities(datasets: Iterable[xr.Dataset]) -> dict[tuple[str, str],
 
 
 def new_axes(
-    style: Mapping, model: str, coupling_range: Sequence[float], ylabel: str | None = None
+    style: Mapping,
+    model: str,
+    coupling_range: Sequence[float],
+    ylabel: str | None = None,
+    mass_symbol: str = "m",
 ):
     fig, ax = plt.subplots(figsize=(style["width_in"], style["height_in"]))
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(f"${MEDIATOR[model]}$ [MeV]")
-    ax.set_ylabel(ylabel or COUPLING_LABEL[model], fontsize=8)
+    ax.set_xlabel(f"${MEDIATOR.get(model, mass_symbol)}$ [MeV]")
+    ax.set_ylabel(ylabel or COUPLING_LABEL.get(model, model), fontsize=8)
     ax.set_ylim(*coupling_range)
     return fig, ax
 
@@ -247,11 +253,19 @@ def plot_summary(
     style: Mapping,
     coupling_range,
     scalar_cn_over_cq: float,
+    labels: Mapping[str, str] | None = None,
 ):
-    """All lightmed bounds for one mediator on one coupling axis (see module docstring)."""
-    axis = SUMMARY_AXES[model]
+    """All lightmed bounds for one mediator on one coupling axis (see module docstring).
+
+    ``labels`` (registry: ``axis``, ``mass``, ``title``) serve models without an entry in
+    :data:`SUMMARY_AXES`.
+    """
+    labels = dict(labels or {"axis": model, "mass": "m", "title": model})
+    axis = SUMMARY_AXES.get(
+        model, {"axis": labels["axis"], "detector_factor": "1", "sn_core": {model: labels["title"]}}
+    )
     factor = math.sqrt(scalar_cn_over_cq) if axis["detector_factor"] != "1" else 1.0
-    fig, ax = new_axes(style, model, coupling_range, ylabel=axis["axis"])
+    fig, ax = new_axes(style, model, coupling_range, axis["axis"], labels["mass"])
     colours = iter(plt.get_cmap("tab10")(np.arange(10)))
     first = None
     for (src, combo), ds in sens.items():
@@ -323,7 +337,7 @@ def plot_summary(
             "vector": "Vector mediator: all lightmed bounds",
             "scalar": "Scalar mediator: all lightmed bounds",
             "bl_vector": "U(1)$_{B-L}$ vector: all lightmed bounds",
-        }[model],
+        }.get(model, f"{labels['title']}: all lightmed bounds"),
         fontsize=9,
     )
     ax.legend(fontsize=5.5, loc="lower right", ncol=1)

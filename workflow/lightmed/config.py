@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jsonschema
@@ -175,3 +175,54 @@ def check_references(config: dict) -> None:
                     f"config: detectors.{name}.target = {target!r} is not a target preset or a "
                     f"key of targets ({known})"
                 )
+
+
+#: The workflow's config schema (the one source of defaults and bounds).
+SCHEMA_PATH = os.path.join(
+    os.path.dirname(os.path.dirname(__file__)), "schemas", "config.schema.yaml"
+)
+_SCHEMA_CACHE: dict[str, dict] = {}
+
+
+def validate_block(block: Mapping[str, Any], pointer: str, where: Sequence[str]) -> dict:
+    """Validate one config block against a part of the schema and fill its defaults.
+
+    For library entry points that take a single block (``Detector.from_config``,
+    ``SensitivityPlan.from_config``): the schema stays the only source of defaults and bounds.
+
+    Parameters
+    ----------
+    block : mapping
+        The block, e.g. ``config["detectors"]["darwin"]`` (not modified).
+    pointer : str
+        Path of the sub-schema, e.g. ``definitions/detector`` or ``properties/sensitivity``.
+    where : sequence of str
+        Config keys leading to the block, used in the message (``("detectors", "darwin")``).
+
+    Returns
+    -------
+    dict
+        A validated copy with the schema defaults filled in.
+
+    Raises
+    ------
+    ConfigError
+        One line naming the full key (``config: detectors.darwin.mass_t = 0 is out of range``).
+    """
+    if SCHEMA_PATH not in _SCHEMA_CACHE:
+        _SCHEMA_CACHE[SCHEMA_PATH] = load_schema(SCHEMA_PATH)
+    schema = _SCHEMA_CACHE[SCHEMA_PATH]
+    sub: Any = schema
+    for part in pointer.strip("/").split("/"):
+        sub = sub[part]
+    full = {**sub, "definitions": schema.get("definitions", {})}
+    instance = copy.deepcopy(dict(block))
+    errors = sorted(
+        _DefaultingValidator(full).iter_errors(instance), key=lambda e: len(e.absolute_path)
+    )
+    if errors:
+        chosen = max(errors, key=lambda e: len(e.absolute_path))
+        for key in reversed(list(where)):
+            chosen.path.appendleft(key)
+        raise ConfigError(format_error(chosen))
+    return instance

@@ -37,7 +37,7 @@ SCHEMAS: dict[str, str] = {
     "diffusion": "lightmed.diffusion/1",
     "bounds": "lightmed.bounds/1",
     "fluxes": "lightmed.fluxes/1",
-    "rates": "lightmed.rates/1",
+    "rates": "lightmed.rates/2",
     "sensitivity": "lightmed.sensitivity/1",
 }
 

@@ -52,38 +52,21 @@ quadratic in g^2 and N is proportional to g^8, so the bounds are closed-form roo
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import xarray as xr
-from scipy import constants as _sc
 
-from .constants import (
-    C_M_PER_S,
-    G_FERMI_MEV2,
-    HBARC_MEV_FM,
-    M_ELECTRON_MEV,
-    M_NUCLEON_MEV,
-    SIN2_THETA_W,
-)
+from .cevns import nucleon as _nucleon
+from .cevns.nucleon import G_AXIAL, Q_NP_MEV, cc_cross_section_fm2  # noqa: F401 (re-exported)
+from .constants import C_M_PER_S, M_ELECTRON_MEV
 from .diffusion import Criterion, label_coords, solve_criterion
 from .errors import ConfigError, InputError
+from .models import PRESETS
 
-#: neutron - proton mass difference Q [MeV] (CODATA, scipy).
-Q_NP_MEV: float = (
-    _sc.physical_constants["neutron mass energy equivalent in MeV"][0]
-    - _sc.physical_constants["proton mass energy equivalent in MeV"][0]
-)
-#: nucleon axial coupling g_A used by [ST21]-style estimates (physics.md §4.3).
-G_AXIAL: float = 1.27
 #: [C21] C_N / C_q = m_N sum_q f_q / m_q for universal quark couplings (physics.md §1.1).
 SCALAR_CN_OVER_CQ: float = 13.8
-#: [ST21] scalar charge per nucleon Q_s = 14 A + 1.1 Z ([ST21] Eq. 10).
-SCALAR_CHARGE: dict[str, float] = {"n": 14.0, "p": 15.1}
-#: Vector nucleon charge per unit of the per-quark coupling, Q'_w = 3A ([ST21] Eq. 6).
-VECTOR_CHARGE_PER_NUCLEON = 3.0
 
 #: [C21] model -> nucleon-level mediator kind and the sign/normalisation of the coupling
 #: product q_nu q_N in units of g^2 (vector) -- see the module docstring.
@@ -112,15 +95,14 @@ _KM_TO_M = 1e3
 
 
 @dataclass(frozen=True)
-class NucleonPhysics:
-    """Parameters of the nucleon-level cross sections (defaults: physics.md §4.3)."""
+class NucleonPhysics(_nucleon.NucleonPhysics):
+    """lightmed.cevns.nucleon.NucleonPhysics plus the C_N/C_q of this method's scalar convention.
 
-    g_axial: float = G_AXIAL
-    sin2_theta_w: float = SIN2_THETA_W
-    nucleon_mass_mev: float = M_NUCLEON_MEV
-    q_value_mev: float = Q_NP_MEV
+    The cross sections live in :mod:`lightmed.cevns.nucleon`; this method evaluates [C21]'s
+    scalar Y with [ST21]'s nucleon charges, Y^2 = C_N/C_q g^2 (module docstring).
+    """
+
     scalar_cn_over_cq: float = SCALAR_CN_OVER_CQ
-    include_charged_current: bool = True
 
     @classmethod
     def from_config(cls, block: Mapping[str, object]) -> NucleonPhysics:
@@ -132,101 +114,28 @@ class NucleonPhysics:
 
 
 # --------------------------------------------------------------------------------------------
-# cross sections
+# cross sections (lightmed.cevns.nucleon, in this method's coupling conventions)
 # --------------------------------------------------------------------------------------------
-def _log1p_ratio_terms(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (log1p(y), log1p(y)/y - 1, log1p(y) - y/(1+y)) accurately for y >= 0."""
-    y = np.asarray(y, dtype=float)
-    small = y < 1e-4
-    ys = np.where(small, y, 0.0)
-    yl = np.where(small, 1.0, y)
-    l1p = np.log1p(y)
-    r1 = np.where(small, -ys / 2 + ys**2 / 3 - ys**3 / 4, np.log1p(yl) / yl - 1.0)
-    r2 = np.where(small, ys**2 / 2 - 2 * ys**3 / 3 + 3 * ys**4 / 4,
-                  np.log1p(yl) - yl / (1.0 + yl))
-    return l1p, r1, r2
-
-
 def nc_cross_section_coefficients(
     energy_mev, mass_mev, nucleon: str, model: str, physics: NucleonPhysics = NucleonPhysics()
 ):
-    """Neutral-current nu-nucleon cross section as sigma = sm + int g^2 + np g^4 [fm^2].
+    """NC nu-nucleon sigma = sm + int g^2 + np g^4 [fm^2] for a [C21] model (module docstring).
 
-    Parameters
-    ----------
-    energy_mev : array_like
-        Neutrino energy E [MeV].
-    mass_mev : array_like
-        Mediator mass m [MeV] (broadcast against ``energy_mev``).
-    nucleon : {"n", "p"}
-    model : str
-        Key of :data:`RADIAL_MODELS`; g is the [C21] coupling (g_B-L or Y).
-
-    Notes
-    -----
-    physics.md §5 CEvNS with A = 1, F = 1 and Q_w^2 -> Q_w^2 + 3 g_A^2 (§4.3). With
-    D = 2 m_N E_r + m^2, K = 1 - m_N E_r / (2E^2) and E_r in [0, X], X = 2E^2/(m_N + 2E):
-    sm = G_F^2 m_N/pi (Q_w^2 + 3g_A^2)/4 int K; vector int = -G_F m_N Q_w c/(sqrt2 pi) int K/D,
-    np = c^2 m_N/(2 pi) int K/D^2 (c = q_nu q_N / g^2); scalar np = (Q_s/13.8)^2 m_N^2/(4 pi E^2)
-    int E_r / D^2. The integrals are elementary (done in closed form, series for small X/m^2).
+    B-L: the registry's ``bl_vector`` (s = q_nu c_N = -1). Scalars: [ST21]'s universal scalar
+    (c_N = 14, 15.1) with g^2 = Y^2 / (C_N/C_q), i.e. np / (C_N/C_q)^2.
     """
-    if nucleon not in NUCLEONS:
-        raise ConfigError(f"unknown nucleon {nucleon!r}; use n or p")
     if model not in RADIAL_MODELS:
-        raise ConfigError(f"unknown radial-method model {model!r}; known: "
-                          f"{', '.join(RADIAL_MODELS)}")
-    e, m = np.broadcast_arrays(np.asarray(energy_mev, float), np.asarray(mass_mev, float))
-    mn = physics.nucleon_mass_mev
-    gf = G_FERMI_MEV2
-    qw = 1.0 if nucleon == "n" else -(1.0 - 4.0 * physics.sin2_theta_w)
-    x_max = 2.0 * e**2 / (mn + 2.0 * e)
-    a = mn / (2.0 * np.where(e > 0, e, 1.0) ** 2)
-    b = 2.0 * mn
-    m2 = np.maximum(m**2, 1e-300)
-    y = b * x_max / m2
-    l1p, r1, r2 = _log1p_ratio_terms(y)
-    int_k = x_max - 0.5 * a * x_max**2
-    # int K/D dx = (1/b)[log1p(y) + a X (log1p(y)/y - 1)]
-    int_k_d = (l1p + a * x_max * r1) / b
-    # int K/D^2 dx = X/(m^2 D1) - (a/b^2)(log1p(y) - y/(1+y)),  D1 = m^2 (1+y)
-    int_k_d2 = x_max / (m2 * m2 * (1.0 + y)) - a / b**2 * r2
-    # int x/D^2 dx = (1/b^2)(log1p(y) - y/(1+y))
-    int_x_d2 = r2 / b**2
-    to_fm2 = HBARC_MEV_FM**2
-    sm = gf**2 * mn / math.pi * (qw**2 + 3.0 * physics.g_axial**2) / 4.0 * int_k * to_fm2
-    spec = RADIAL_MODELS[model]
-    if spec["kind"] == "vector":
-        c = float(spec["charge_product"])
-        c_int = -gf * mn * qw * c / (math.sqrt(2.0) * math.pi) * int_k_d * to_fm2
-        c_np = c**2 * mn / (2.0 * math.pi) * int_k_d2 * to_fm2
-    else:
-        qs = SCALAR_CHARGE[nucleon] / physics.scalar_cn_over_cq
-        c_int = np.zeros_like(sm)
-        c_np = qs**2 * mn**2 / (4.0 * math.pi * np.where(e > 0, e, 1.0) ** 2) * int_x_d2 * to_fm2
-    zero = e <= 0
-    return (np.where(zero, 0.0, sm), np.where(zero, 0.0, c_int), np.where(zero, 0.0, c_np))
-
-
-def cc_cross_section_fm2(energy_mev, flavour: str, physics: NucleonPhysics = NucleonPhysics()):
-    """Charged-current absorption cross section on free nucleons [fm^2].
-
-    nu_e n -> e- p (on neutrons) and nubar_e p -> e+ n (on protons); zero for nu_x.
-    sigma = G_F^2 (1 + 3 g_A^2) E_e p_e / pi with E_e = E +- Q, no final-state blocking
-    (Bruenn 1985, ApJS 58, 771, App. C; cos theta_C -> 1 as there).
-    """
-    e = np.asarray(energy_mev, dtype=float)
-    if flavour == "nu_x" or not physics.include_charged_current:
-        return np.zeros_like(e)
-    if flavour == "nu_e":
-        ee = e + physics.q_value_mev
-    elif flavour == "nubar_e":
-        ee = e - physics.q_value_mev
-    else:
-        raise ConfigError(f"unknown flavour {flavour!r}; use one of {', '.join(FLAVOURS)}")
-    me = M_ELECTRON_MEV
-    pe = np.sqrt(np.clip(ee**2 - me**2, 0.0, None))
-    sigma = G_FERMI_MEV2**2 * (1.0 + 3.0 * physics.g_axial**2) * ee * pe / math.pi
-    return np.where((ee > me) & (e > 0), sigma, 0.0) * HBARC_MEV_FM**2
+        raise ConfigError(
+            f"unknown radial-method model {model!r}; known: {', '.join(RADIAL_MODELS)}"
+        )
+    if RADIAL_MODELS[model]["kind"] == "vector":
+        return _nucleon.nc_cross_section_coefficients(
+            energy_mev, mass_mev, nucleon, PRESETS["bl_vector"], "e", physics
+        )
+    sm, c_int, c_np = _nucleon.nc_cross_section_coefficients(
+        energy_mev, mass_mev, nucleon, PRESETS["scalar"], "e", physics
+    )
+    return sm, c_int, c_np / physics.scalar_cn_over_cq**2
 
 
 def spectral_nodes(temperature_mev, mu_mev, n_per_panel: int = 24, extra_edges=()):

@@ -1,25 +1,28 @@
-# Stage rates: CEvNS recoil spectra per source and detector, SM + g^2 + g^4 coefficients
-# ([ST21] Secs. III-VI, physics.md §5), and the recoil-spectrum figures.
+# Stage rates: CEvNS recoil spectra, SM + g^2 + g^4 coefficients per registry model, for every
+# source x detector ([ST21] Secs. III-VI, physics.md §5), and the recoil-spectrum figures.
+# One job per source writes every detector's file (results/rates/{source}_{detector}.nc):
+# the flux is built once and the job lasts long enough to be worth a process.
+# Helpers: lightmed/smk/rates.py.
+
+from lightmed.smk import rates as rates_smk
 
 
 rule compute_rates:
     input:
         flux=rules.ingest_flux.output.flux,
     output:
-        rates="results/rates/{source}_{detector}.nc",
+        rates=rates_smk.rates_outputs(config),
     params:
-        rates=lambda w: rates_params(config, w.source, w.detector),
+        rates=lambda w: rates_smk.rates_params(config, w.source),
     log:
-        "logs/compute_rates/{source}_{detector}.log",
+        "logs/compute_rates/{source}.log",
     benchmark:
-        "benchmarks/results/compute_rates/{source}_{detector}.tsv"
+        "benchmarks/results/compute_rates/{source}.tsv"
     wildcard_constraints:
         source="|".join(config["sources"]),
-        detector="|".join(config["detectors"]),
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=10,
+        **rates_smk.rates_resources(config),
     conda:
         "../../envs/lightmed.yaml"
     script:
@@ -29,7 +32,7 @@ rule compute_rates:
 rule plot_rates:
     input:
         rates=expand(
-            rules.compute_rates.output.rates,
+            rates_smk.RATES_PATTERN,
             source=config["sources"],
             detector=config["detectors"],
         ),

@@ -2,12 +2,13 @@
 # combination ([ST21] Sec. VI, physics.md §6), the 90 % CL bound curves with every excluded
 # interval, and the bound figures ([ST21] Figs. 5-7, 11 and the combined summaries).
 #
-# Inputs: rule compute_rates (rates.smk) and, for the summary figures, rules
+# Inputs: the rates artifacts (rates.smk, RATES_PATTERN) and, for the summary figures, rules
 # compute_sn_core_bounds / compute_sn_core_radial_bounds (diffusion.smk) when those rules are in
 # the workflow. All are resolved lazily (input functions), so the include order is free.
 # Helpers: lightmed/smk/sensitivity.py. Every product: SENSITIVITY_TARGETS (for `rule all`).
 
 from lightmed.errors import ConfigError
+from lightmed.smk import rates as rates_smk
 from lightmed.smk import sensitivity as sens_smk
 
 try:
@@ -20,26 +21,26 @@ SENS_WILDCARDS = sens_smk.wildcard_constraints(SENS_PLAN)
 SENSITIVITY_TARGETS = sens_smk.sensitivity_targets(config, SENS_PLAN)
 
 
+# One job per sensitivity source (a source or a marginalised group) writes every
+# (combination x model) file of that source; the per-file contract is unchanged.
 rule compute_sensitivity:
     input:
-        rates=lambda w: sens_smk.rates_input(
-            SENS_PLAN, w.source, w.combo, rules.compute_rates.output.rates
-        ),
+        rates=lambda w: sens_smk.rates_input(SENS_PLAN, w.source, rates_smk.RATES_PATTERN),
     output:
-        sensitivity=sens_smk.SENSITIVITY_PATTERN,
-        table="results/sensitivity/{source}_{combo}_{model}.csv",
+        sensitivity=sens_smk.sensitivity_outputs(SENS_PLAN, "nc"),
+        table=sens_smk.sensitivity_outputs(SENS_PLAN, "csv"),
     params:
-        sensitivity=lambda w: sens_smk.sensitivity_params(config, SENS_PLAN, w.source, w.combo),
+        sensitivity=lambda w: sens_smk.sensitivity_params(config, SENS_PLAN, w.source),
     log:
-        "logs/compute_sensitivity/{source}_{combo}_{model}.log",
+        "logs/compute_sensitivity/{source}.log",
     benchmark:
-        "benchmarks/results/compute_sensitivity/{source}_{combo}_{model}.tsv"
+        "benchmarks/results/compute_sensitivity/{source}.tsv"
     wildcard_constraints:
-        **SENS_WILDCARDS,
+        source=SENS_WILDCARDS["source"],
     threads: 1
     resources:
-        mem_mb=lambda w: 1000 + 500 * len(SENS_PLAN.members[w.source]),
-        runtime=5,
+        mem_mb=lambda w: sens_smk.sensitivity_resources(config, SENS_PLAN, w.source)["mem_mb"],
+        runtime=lambda w: sens_smk.sensitivity_resources(config, SENS_PLAN, w.source)["runtime"],
     conda:
         "../../envs/lightmed.yaml"
     script:
@@ -107,7 +108,7 @@ rule plot_summary:
     input:
         unpack(
             lambda w: sens_smk.sn_core_inputs(
-                w.model, rules.has, lambda name: getattr(rules, name).output.bounds
+                config, w.model, rules.has, lambda name: getattr(rules, name).output.bounds
             )
         ),
         sensitivities=lambda w: sens_smk.sensitivity_files(
@@ -119,6 +120,7 @@ rule plot_summary:
     params:
         style=sens_smk.plot_style(config),
         external=lambda w: sens_smk.external_limits(config, w.model),
+        labels=lambda w: sens_smk.model_labels(config, w.model),
         scalar_cn_over_cq=config["radial"]["scalar_cn_over_cq"],
     log:
         "logs/plot_summary/{model}.log",

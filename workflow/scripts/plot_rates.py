@@ -1,4 +1,8 @@
-"""Rule plot_rates: recoil spectra SM vs mediators ([ST21] Figs. 2-4) and mass regimes (Fig. 12)."""
+"""Rule plot_rates: recoil spectra SM vs mediators ([ST21] Figs. 2-4) and mass regimes (Fig. 12).
+
+Draws every detector model of the rates artifacts (vectors solid, scalars dashed) for up to two
+targets (the first detectors with 100 % efficiency, in config order).
+"""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -12,6 +16,7 @@ SOURCES = {
     "solar": "solar $^8$B + hep",
     "atmospheric": "atmospheric (FLUKA)",
 }
+STYLE = {"vector": "-", "scalar": "--"}
 
 
 def spectrum(ds, model, mass, g):
@@ -35,55 +40,58 @@ def pick(files, source, target):
 def main(snakemake, logger):
     p = snakemake.params
     files = [read_artifact(f, stage="rates") for f in snakemake.input.rates]
-    sources = [s for s in SOURCES if pick(files, s, "Xe") is not None or pick(files, s, "Pb")]
+    targets = list(dict.fromkeys(ds.attrs["target"] for ds in files))[:2]
+    sources = list(dict.fromkeys(ds.attrs["neutrino_source"] for ds in files))
     size = (p.figures["width_in"] * 1.6, p.figures["height_in"] * 0.55 * len(sources))
-    fig, axes = plt.subplots(len(sources), 2, figsize=size, squeeze=False)
+    fig, axes = plt.subplots(len(sources), len(targets), figsize=size, squeeze=False)
     colours = plt.get_cmap(p.figures["colormap"])(np.linspace(0, 0.85, len(p.masses_mev)))
     for i, src in enumerate(sources):
-        for j, target in enumerate(("Pb", "Xe")):
+        for j, target in enumerate(targets):
             ax, ds = axes[i, j], pick(files, src, target)
             if ds is None:
                 ax.set_visible(False)
                 continue
             edges = ds.recoil_edges.values
-            ax.stairs(spectrum(ds, "vector", 1.0, 0.0), edges, color="k", lw=2, label="SM")
+            models = [str(m) for m in ds.model.values]
+            sm = spectrum(ds, models[0], 1.0, 0.0)
+            ax.stairs(sm, edges, color="k", lw=2, label="SM")
             for c, m in zip(colours, p.masses_mev, strict=True):
-                ax.stairs(
-                    spectrum(ds, "vector", m, p.coupling),
-                    edges,
-                    color=c,
-                    label=f"Z$'$ {m:g} MeV",
-                )
-                ax.stairs(
-                    spectrum(ds, "scalar", m, p.coupling),
-                    edges,
-                    color=c,
-                    ls="--",
-                    label=f"$\\phi$ {m:g} MeV",
-                )
+                for k, model in enumerate(models):
+                    spin = str(ds.spin.sel(model=model).item())
+                    ax.stairs(
+                        spectrum(ds, model, m, p.coupling),
+                        edges,
+                        color=c,
+                        ls=STYLE[spin] if k < 2 else ":",
+                        label=f"{model} {m:g} MeV",
+                    )
             ax.set_yscale("log")
-            top = spectrum(ds, "vector", 1.0, 0.0).max()
-            ax.set_ylim(top * 1e-5, top * 20)
+            ax.set_ylim(sm.max() * 1e-5, sm.max() * 20)
             ax.set_xlim(0, 12 if src == "solar" else 40)
             unit = "burst$^{-1}$" if ds.attrs["spectrum_kind"] == "fluence" else "yr$^{-1}$"
             ax.set_ylabel(f"dN/dE$_r$ [t$^{{-1}}$ keV$^{{-1}}$ {unit}]")
-            ax.set_title(f"{SOURCES[src]}, {target}", fontsize="small")
+            ax.set_title(f"{SOURCES.get(src, src)}, {target}", fontsize="small")
     for ax in axes.flat:
         ax.set_xlabel("nuclear recoil energy $E_r$ [keV]")
-    axes[0, 0].legend(fontsize="x-small", ncol=2, title=f"g = {p.coupling:g}")
+    axes[0, 0].legend(fontsize="xx-small", ncol=2, title=f"coupling = {p.coupling:g}")
     fig.tight_layout()
     for out in snakemake.output.spectra:
         fig.savefig(out, dpi=p.figures["dpi"])
     plt.close(fig)
 
-    ds = pick(files, "sn_ccsn", "Xe") or files[0]
+    ds = pick(files, "sn_ccsn", targets[-1]) or files[0]
     masses = ds.mass.values
+    models = [str(m) for m in ds.model.values]
     fig, axes = plt.subplots(
-        1, 2, figsize=(p.figures["width_in"] * 1.8, p.figures["height_in"]), layout="constrained"
+        1,
+        len(models),
+        figsize=(p.figures["width_in"] * 0.9 * len(models), p.figures["height_in"]),
+        layout="constrained",
+        squeeze=False,
     )
     e = ds.recoil_energy.values
-    m_t = 931.5 * 131.0 if ds.attrs["target"].startswith("Xe") else 931.5 * 207.0
-    for ax, model in zip(axes, ("vector", "scalar"), strict=True):
+    m_t = 931.5 * float(ds.attrs["mean_nucleus_a"])
+    for ax, model in zip(axes[0], models, strict=True):
         for m in masses[:: max(1, masses.size // 12)]:
             ratio = spectrum(ds, model, m, p.coupling) / spectrum(ds, model, m, 0.0)
             ax.plot(
@@ -96,7 +104,9 @@ def main(snakemake, logger):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("nuclear recoil energy $E_r$ [keV]")
-        ax.set_ylabel(f"N(g = {p.coupling:g}) / N$_{{SM}}$ per bin")
+        ax.set_ylabel(
+            f"N({ds.coupling_name.sel(model=model).item()} = {p.coupling:g}) / N$_{{SM}}$"
+        )
         ax.set_title(
             f"{model}, {ds.attrs['neutrino_source']} in {ds.attrs['detector']}: "
             f"$m^2 = 2 m_T E_r$ at {np.sqrt(2 * m_t * e[0] * 1e-3):.1f}-"
@@ -106,7 +116,7 @@ def main(snakemake, logger):
     sm = plt.cm.ScalarMappable(
         cmap=p.figures["colormap"], norm=plt.matplotlib.colors.LogNorm(masses[0], masses[-1])
     )
-    fig.colorbar(sm, ax=axes, label="mediator mass [MeV]")
+    fig.colorbar(sm, ax=axes[0].tolist(), label="mediator mass [MeV]")
     for out in snakemake.output.regimes:
         fig.savefig(out, dpi=p.figures["dpi"])
     plt.close(fig)

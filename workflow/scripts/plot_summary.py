@@ -34,6 +34,7 @@ def main(snakemake, logger):
         p.style["figures"],
         p.style["coupling_range"],
         p.scalar_cn_over_cq,
+        p.labels,
     )
     save(fig, snakemake.output.figure, p.style["figures"])
 
