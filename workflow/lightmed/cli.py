@@ -443,6 +443,10 @@ def _coord_summary(coord) -> str:
         shown = [str(v) if not isinstance(v, float | np.floating) else f"{v:.4g}" for v in values]
         return ", ".join(shown[:8]) + (", ..." if len(shown) > 8 else "")
     lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    if np.issubdtype(values.dtype, np.integer):
+        step = values[1] - values[0]
+        even = bool(np.all(np.diff(values) == step))
+        return f"{int(lo)} ... {int(hi)}" + (" (evenly spaced)" if even else "")
     spacing = ""
     if (
         values.size > 2
