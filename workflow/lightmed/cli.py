@@ -360,55 +360,95 @@ def list_sources(cfg: LoadedConfig | None, out: TextIO) -> None:
         _table(out, ["PRESET", "USED BY", "CONTENT"], rows)
 
 
-def _criterion_descriptions() -> dict[str, tuple[str, str]]:
-    """{criterion: (method, description)} from the SN-core modules that evaluate them."""
+_SHELL = "[C21] shells, docs/physics.md §4.1-4.2"
+_RADIAL = "[ST21] radial, docs/physics.md §4.3"
+
+
+def _optional_module(name: str):
+    """The module ``name`` or None when it does not exist (modules move between releases)."""
     import importlib
 
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+
+
+def _describe(entry, settings: Mapping) -> str:
+    """A criterion's text: a plain string, or (..., template, equation) with config thresholds."""
+    if isinstance(entry, str):
+        return entry
+    *_, template, equation = entry
+    try:
+        text = template.format(**settings)
+    except (KeyError, IndexError, ValueError):
+        text = template
+    return f"{text} ({equation})"
+
+
+def _criteria_catalogue(config: Mapping) -> tuple[dict[str, tuple[str, str]], object]:
+    """{criterion: (method, description)} and a function model -> radial criteria that apply.
+
+    Read from the modules that evaluate the criteria: ``lightmed.sn_core.CRITERIA`` or
+    ``lightmed.diffusion.CRITERION_DESCRIPTION`` (shell method), ``lightmed.radial``
+    (``RADIAL_CRITERIA``/``radial_criteria`` or ``RADIAL_DESCRIPTION``), with the thresholds
+    of the config.
+    """
     found: dict[str, tuple[str, str]] = {}
-    sources = (
-        ("lightmed.bounds", "CRITERION_DESCRIPTION", "[C21] shells, docs/physics.md §4.1-4.2"),
-        ("lightmed.diffusion", "CRITERION_DESCRIPTION", "[C21] shells, docs/physics.md §4.1-4.2"),
-        ("lightmed.radial", "RADIAL_DESCRIPTION", "[ST21] radial, docs/physics.md §4.3"),
+    diffusion_cfg, radial_cfg = config.get("diffusion", {}), config.get("radial", {})
+    sn_core = _optional_module("lightmed.sn_core")
+    diffusion = _optional_module("lightmed.diffusion")
+    shell = dict(
+        getattr(sn_core, "CRITERIA", {}) or getattr(diffusion, "CRITERION_DESCRIPTION", {})
     )
-    for module_name, attr, method in sources:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        for key, text in dict(getattr(module, attr, {})).items():
-            found.setdefault(key, (method, text))
-    return found
+    for key, entry in shell.items():
+        found[key] = (_SHELL, _describe(entry, diffusion_cfg))
+    radial = _optional_module("lightmed.radial")
+    table = dict(getattr(radial, "RADIAL_DESCRIPTION", {}) or {})
+    legacy = dict(getattr(radial, "RADIAL_CRITERIA", {}) or {})
+    if not table:  # criterion -> (template, equation)
+        table, legacy = legacy, {}
+    for key, entry in table.items():
+        found.setdefault(key, (_RADIAL, _describe(entry, radial_cfg)))
+    applies_fn = getattr(radial, "radial_criteria", None)
+
+    def radial_applies(name: str, model) -> set[str]:
+        if applies_fn is not None:
+            return {crit for crit, why in applies_fn(model).items() if not why}
+        return set(legacy.get(name, ()))
+
+    return found, radial_applies
 
 
 def list_criteria(cfg: LoadedConfig | None, out: TextIO) -> None:
     """SN-core criteria of both methods, with the models (config's, else presets) they apply to."""
     from .models import ALL_CRITERIA, PRESETS
 
-    config = cfg.config if cfg else None
-    if config:
+    if cfg:
         from .smk.models import registry, sn_core_models
 
+        config = cfg.config
         reg = registry(config)
         names = sn_core_models(config)
     else:
+        from .config import validate_config
+
+        config = validate_config({}, schema_path())  # the schema's default thresholds
         reg = dict(PRESETS)
         names = [n for n, m in reg.items() if not m.sn_core_status(_OBSERVED_FLAVOUR)]
-    described = _criterion_descriptions()
-    try:
-        from .radial import RADIAL_CRITERIA
-    except ImportError:
-        RADIAL_CRITERIA = {}  # noqa: N806 - the radial method may define its criteria elsewhere
+    described, radial_applies = _criteria_catalogue(config)
+    radial = {n: radial_applies(n, reg[n]) for n in names}
     rows = []
     for crit in [*ALL_CRITERIA, *[c for c in described if c not in ALL_CRITERIA]]:
         method, text = described.get(crit, ("-", "-"))
         if crit in ALL_CRITERIA:
             applies = [n for n in names if crit in reg[n].criteria]
         else:
-            applies = [n for n in names if crit in RADIAL_CRITERIA.get(n, ())]
+            applies = [n for n in names if crit in radial[n]]
         rows.append([crit, method, ", ".join(applies) or "-", text])
-    what = "SN-core criteria" + (" (models: the config's SN-core models)" if config else "")
+    what = "SN-core criteria" + (" (models: the config's SN-core models)" if cfg else "")
     _header(out, what)
     _table(out, ["NAME", "METHOD", "APPLIES TO", "DESCRIPTION"], rows)
 
