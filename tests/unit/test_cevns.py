@@ -1,6 +1,6 @@
 """CEvNS cross sections: analytic limits and pinned reference numbers.
 
-The pinned numbers come from physics.md §7 and ../shared/data/peer_reference_results/
+The pinned numbers come from docs/physics.md §5.7 and ../shared/data/peer_reference_results/
 survey_crosschecks.csv (independent implementations agreeing with bradkav/CEvNS to 4e-5).
 Changing any of them needs a physics justification.
 """

@@ -18,9 +18,30 @@ from .errors import ConfigError
 
 
 def load_schema(path: str | os.PathLike) -> dict:
-    """Read a YAML JSON-schema."""
+    """Read the YAML JSON-schema and fill in the choices that the registries define."""
     with open(path) as fh:
-        return yaml.safe_load(fh)
+        schema = yaml.safe_load(fh)
+    return registry_enums(schema)
+
+
+def registry_enums(schema: dict) -> dict:
+    """Set the enums of the ``mediator_model`` definition from :mod:`lightmed.models`.
+
+    The schema file lists no model presets, sigma-term presets or criteria: adding a preset to
+    the registry is then one file, and schema and registry cannot drift apart.
+    """
+    from . import models
+
+    props = schema.get("definitions", {}).get("mediator_model", {}).get("properties")
+    if props is None:
+        return schema
+    props["preset"]["enum"] = list(models.PRESETS)
+    props["spin"]["enum"] = list(models.SPINS)
+    props["sigma_terms"]["enum"] = list(models.SIGMA_TERMS)
+    props["lepton_number"]["enum"] = [*models.LEPTON_NUMBER, None]
+    props["coupling"]["properties"]["normalisation"]["enum"] = list(models.NORMALISATIONS)
+    props["sn_core_criteria"]["items"]["enum"] = list(models.ALL_CRITERIA)
+    return schema
 
 
 def _extend_with_default(validator_class):
