@@ -1,6 +1,7 @@
 """Event counts from the real tables in ../shared/data, and the embedded defaults against them.
 
-Reference numbers: docs/physics.md §5.7 and ../shared/data/peer_reference_results/survey_crosschecks.csv
+Reference numbers: docs/physics.md §5.7 and
+../shared/data/peer_reference_results/survey_crosschecks.csv
 (SM, E_r > 1 keV, 100 % efficiency, single effective nucleus, 10 kpc, six flavours). Changing
 them needs a physics justification. The embedded defaults must agree with the tables to 3 %.
 """
