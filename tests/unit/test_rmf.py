@@ -15,6 +15,7 @@ import pytest
 from scipy.integrate import quad
 
 from lightmed import rmf
+from lightmed.rmf import fermi as rmf_fermi
 from lightmed.constants import HBARC_MEV_FM, M_ELECTRON_MEV
 
 TM1 = rmf.get_preset("TM1")
@@ -179,7 +180,7 @@ def test_euler_relation(temperature, density, mode, fraction):
 )
 def test_fermi_kernel_against_adaptive_quadrature(mu, mass, temperature):
     """Gauss-Legendre panels agree with scipy's adaptive quad for n, n_s and eps."""
-    got = rmf._moments(mu, mass, temperature)
+    got = rmf_fermi._moments(mu, mass, temperature)
 
     def fermi(x):
         return 0.5 * (1.0 - math.tanh(0.5 * x))
@@ -205,13 +206,13 @@ def test_fermi_kernel_python_path_matches_jit():
         500.0,
         400.0,
         20.0,
-        rmf._GL_NODES,
-        rmf._GL_WEIGHTS,
-        rmf._FERMI_EDGES_T,
-        rmf._REST_EDGES_T,
-        rmf._CUTOFF_T,
+        rmf_fermi._GL_NODES,
+        rmf_fermi._GL_WEIGHTS,
+        rmf_fermi._FERMI_EDGES_T,
+        rmf_fermi._REST_EDGES_T,
+        rmf_fermi._CUTOFF_T,
     )
-    kernel = rmf._kernel_fermi_moments
+    kernel = rmf_fermi._kernel_fermi_moments
     python_path = getattr(kernel, "py_func", kernel)  # plain function under NUMBA_DISABLE_JIT
     np.testing.assert_allclose(python_path(*args), kernel(*args), rtol=1e-13)
 
