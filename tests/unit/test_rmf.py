@@ -15,8 +15,8 @@ import pytest
 from scipy.integrate import quad
 
 from lightmed import rmf
-from lightmed.rmf import fermi as rmf_fermi
 from lightmed.constants import HBARC_MEV_FM, M_ELECTRON_MEV
+from lightmed.rmf import fermi as rmf_fermi
 
 TM1 = rmf.get_preset("TM1")
 C21 = rmf.get_preset("C21")
@@ -42,8 +42,15 @@ def test_presets_differ_only_in_nucleon_mass():
 
 
 def test_unknown_preset_names_allowed_keys():
-    with pytest.raises(ValueError, match="C21.*TM1"):
-        rmf.get_preset("NL3")
+    with pytest.raises(ValueError, match="C21, DD2, NL3, TM1"):
+        rmf.get_preset("FSU2")
+
+
+def test_one_mass_sets_have_equal_nucleon_effective_masses():
+    """TM1 (one nucleon mass): m*_n = m*_p = effective_mass, no rearrangement term."""
+    sol = _solve(20.0, 0.3, DIRAC, 0.28)
+    assert sol.effective_mass_n == sol.effective_mass_p == sol.effective_mass
+    assert sol.rearrangement_mev == 0.0
 
 
 # --- saturation ---------------------------------------------------------------------------------

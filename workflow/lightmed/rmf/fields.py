@@ -3,14 +3,20 @@
 Conventions (checked against the TM1 saturation properties, see
 :func:`lightmed.rmf.saturation_properties`):
 
-- sigma < 0 and m* = M + g_sigma sigma; the scalar self-interaction is
+- sigma < 0 and m*_i = m_i + g_sigma sigma (one scalar self-energy, so m*_n - m*_p =
+  m_n - m_p); the scalar self-interaction is
   U(sigma) = 1/2 m_sigma^2 sigma^2 + 1/3 g2 sigma^3 + 1/4 g3 sigma^4 with the printed
-  g2 = -7.2325 fm^-1, so the field equation m_sigma^2 sigma + g2 sigma^2 + g3 sigma^3 =
+  g2 = -7.2325 fm^-1 (TM1), so the field equation m_sigma^2 sigma + g2 sigma^2 + g3 sigma^3 =
   -g_sigma n_s is used exactly as printed (flipping the sign of the g2 term gives
   E/A = -128 MeV at n = 0.25 fm^-3, i.e. no TM1 saturation at all).
 - The isovector coupling multiplies tau_3 = +1 (p), -1 (n): m_rho^2 rho = g_rho (n_p - n_n).
-- All chemical potentials include rest masses; mu_p = mu*_p + g_omega omega + g_rho rho,
-  mu_n = mu*_n + g_omega omega - g_rho rho.
+- All chemical potentials include rest masses; mu_p = mu*_p + g_omega omega + g_rho rho
+  + Sigma_R, mu_n = mu*_n + g_omega omega - g_rho rho + Sigma_R.
+- Density-dependent couplings g_i(n_B) (DD2; Typel & Wolter 1999) add the rearrangement
+  self-energy Sigma_R = g_omega' omega n_B + g_rho' rho (n_p - n_n) + g_sigma' sigma n_s
+  (' = d/dn_B; sigma < 0 here, so the sigma term is +g_sigma' sigma n_s) to every nucleon's
+  chemical potential and n_B Sigma_R to the pressure, never to the energy density (Typel &
+  Wolter 1999, Eqs. 14-16; Typel et al. 2010). It vanishes for constant couplings.
 
 Internal units: MeV throughout (densities in MeV^3, energy densities in MeV^4).
 """
@@ -34,10 +40,31 @@ if TYPE_CHECKING:
 #: Lower end of the effective-mass bracket, as a fraction of M (m* -> 0 is never a root).
 _MSTAR_FLOOR = 1e-6
 
+_FM3_PER_MEV3 = 1.0 / HBARC_MEV_FM**3  # multiply a density in MeV^3 to get fm^-3
+
+
+@dataclass(frozen=True)
+class _Couplings:
+    """Meson-nucleon couplings at one n_B [1] and their derivatives d/dn_B [MeV^-3]."""
+
+    gs: float
+    gw: float
+    gr: float
+    dgs: float = 0.0
+    dgw: float = 0.0
+    dgr: float = 0.0
+
+
+def _typel_wolter(x: float, a: float, b: float, c: float, d: float) -> tuple[float, float]:
+    """f(x) = a (1 + b (x + d)^2) / (1 + c (x + d)^2) and df/dx [1] (Typel & Wolter 1999)."""
+    y = x + d
+    den = 1.0 + c * y * y
+    return a * (1.0 + b * y * y) / den, 2.0 * a * y * (b - c) / (den * den)
+
 
 @dataclass(frozen=True)
 class _Model:
-    """Parameters in internal units (MeV)."""
+    """Parameters in internal units (MeV); ``mass`` is the neutron mass m_n."""
 
     mass: float
     ms2: float
@@ -49,11 +76,15 @@ class _Model:
     g2: float
     g3: float
     c3: float
+    splitting: float = 0.0
+    nsat: float = 0.0
+    shape: tuple[float, ...] = ()
 
     @classmethod
     def from_params(cls, p: RMFParameters) -> _Model:
+        dd = p.density_dependence == "typel_wolter"
         return cls(
-            mass=p.nucleon_mass_mev,
+            mass=p.neutron_mass_mev,
             ms2=p.m_sigma_mev**2,
             mw2=p.m_omega_mev**2,
             mr2=p.m_rho_mev**2,
@@ -63,10 +94,42 @@ class _Model:
             g2=p.g2_fm_inv * HBARC_MEV_FM,
             g3=p.g3,
             c3=p.c3,
+            splitting=p.mass_splitting_mev,
+            nsat=p.saturation_density_fm3 / _FM3_PER_MEV3 if dd else 0.0,
+            shape=(
+                (p.a_sigma, p.b_sigma, p.c_sigma, p.d_sigma)
+                + (p.a_omega, p.b_omega, p.c_omega, p.d_omega, p.a_rho)
+                if dd
+                else ()
+            ),
         )
 
+    @property
+    def mass_p(self) -> float:
+        """m_p [MeV]."""
+        return self.mass - self.splitting
 
-_FM3_PER_MEV3 = 1.0 / HBARC_MEV_FM**3  # multiply a density in MeV^3 to get fm^-3
+    def couplings(self, nb: float) -> _Couplings:
+        """g_sigma, g_omega, g_rho at n_B [MeV^3] and their n_B derivatives.
+
+        Typel-Wolter: g_i(n_B) = g_i(n_sat) f_i(x), x = n_B / n_sat ([C21]-independent;
+        Typel & Wolter 1999 Eqs. 5-6, Typel et al. 2010 Eq. 30).
+        """
+        if not self.shape:
+            return _Couplings(self.gs, self.gw, self.gr)
+        a_s, b_s, c_s, d_s, a_w, b_w, c_w, d_w, a_r = self.shape
+        x = nb / self.nsat
+        fs, dfs = _typel_wolter(x, a_s, b_s, c_s, d_s)
+        fw, dfw = _typel_wolter(x, a_w, b_w, c_w, d_w)
+        fr = math.exp(-a_r * (x - 1.0))
+        return _Couplings(
+            gs=self.gs * fs,
+            gw=self.gw * fw,
+            gr=self.gr * fr,
+            dgs=self.gs * dfs / self.nsat,
+            dgw=self.gw * dfw / self.nsat,
+            dgr=-a_r * self.gr * fr / self.nsat,
+        )
 
 
 # --- mean fields --------------------------------------------------------------------------------
@@ -75,11 +138,11 @@ def _scalar_self(sigma: float, m: _Model) -> float:
     return m.ms2 * sigma + m.g2 * sigma**2 + m.g3 * sigma**3
 
 
-def _omega_field(nb: float, m: _Model) -> float:
+def _omega_field(nb: float, gw: float, m: _Model) -> float:
     """omega [MeV] from m_w^2 omega + c3 omega^3 = g_w n_B (monotone; Newton from above)."""
-    omega = m.gw * nb / m.mw2
+    omega = gw * nb / m.mw2
     for _ in range(100):
-        f = m.mw2 * omega + m.c3 * omega**3 - m.gw * nb
+        f = m.mw2 * omega + m.c3 * omega**3 - gw * nb
         step = f / (m.mw2 + 3.0 * m.c3 * omega**2)
         omega -= step
         if abs(step) <= 1e-16 * abs(omega):
@@ -87,9 +150,23 @@ def _omega_field(nb: float, m: _Model) -> float:
     return omega
 
 
-def _rho_field(n_n: float, n_p: float, m: _Model) -> float:
+def _rho_field(n_n: float, n_p: float, gr: float, m: _Model) -> float:
     """rho [MeV] from m_r^2 rho = g_r (n_p - n_n)."""
-    return m.gr * (n_p - n_n) / m.mr2
+    return gr * (n_p - n_n) / m.mr2
+
+
+def _rearrangement(
+    c: _Couplings, sigma: float, omega: float, rho: float, nb: float, n3: float, ns: float
+) -> float:
+    """Rearrangement self-energy Sigma_R [MeV] of density-dependent couplings.
+
+    Sigma_R = g_omega' omega n_B + g_rho' rho n_3 + g_sigma' sigma n_s with ' = d/dn_B,
+    n_3 = n_p - n_n and n_s = n_s,n + n_s,p [MeV^3] (Typel & Wolter 1999 Eq. 16, written for
+    sigma < 0). Exactly 0 for constant couplings.
+    """
+    if c.dgs == 0.0 and c.dgw == 0.0 and c.dgr == 0.0:
+        return 0.0
+    return c.dgw * omega * nb + c.dgr * rho * n3 + c.dgs * sigma * ns
 
 
 def _meson_energy_pressure(sigma: float, omega: float, rho: float, m: _Model):
@@ -163,7 +240,8 @@ def thermodynamics(
     -------
     dict of str to float
         ``energy_density`` and ``pressure`` [MeV fm^-3] (rest masses included),
-        ``entropy_density`` [fm^-3], ``sum_mu_n`` = sum_i mu_i n_i [MeV fm^-3], the net
+        ``entropy_density`` [fm^-3], ``free_energy_density`` eps - T s [MeV fm^-3],
+        ``sum_mu_n`` = sum_i mu_i n_i [MeV fm^-3], the net
         densities ``density_n``, ``density_p``, ``density_e``, ``density_nu`` [fm^-3] and the
         chemical potentials ``mu_n``, ``mu_p``, ``mu_e``, ``mu_nu`` [MeV].
 
@@ -171,14 +249,17 @@ def thermodynamics(
     -----
     The kinetic pressure uses the k^4/(3E) form and the entropy the occupation form, so the
     Euler relation eps - T s + P = sum_i mu_i n_i holds only if the quadrature is accurate and
-    the vector-meson field equations are satisfied: it is a genuine check of both.
+    the vector-meson field equations are satisfied: it is a genuine check of both. With
+    density-dependent couplings the pressure carries n_B Sigma_R and the energy density does
+    not (module docstring); the Euler relation alone cannot see Sigma_R (it shifts both sides
+    equally), the derivative identities mu_i = df/dn_i do.
     """
     m = _Model.from_params(params)
     t = float(temperature_mev)
     sol = solution
     parts = [
-        _moments(sol.mu_n_eff, sol.effective_mass, t),
-        _moments(sol.mu_p_eff, sol.effective_mass, t),
+        _moments(sol.mu_n_eff, sol.effective_mass_n, t),
+        _moments(sol.mu_p_eff, sol.effective_mass_p, t),
         _moments(sol.mu_e, M_ELECTRON_MEV, t),
     ]
     n_n, n_p, n_e = (p[0] for p in parts)
@@ -187,7 +268,7 @@ def thermodynamics(
     ent = sum(p[5] for p in parts)
     eps_m, pres_m = _meson_energy_pressure(sol.sigma_mev, sol.omega_mev, sol.rho_mev, m)
     eps += eps_m
-    pres += pres_m
+    pres += pres_m + (n_n + n_p) * sol.rearrangement_mev
     n_nu = 0.0
     if include_neutrinos:
         n_nu, eps_nu, pres_nu, ent_nu = _neutrino_thermo(sol.mu_nu, t, neutrino_degeneracy)
@@ -200,6 +281,7 @@ def thermodynamics(
         "energy_density": eps * c,
         "pressure": pres * c,
         "entropy_density": ent * c,
+        "free_energy_density": (eps - t * ent) * c,
         "sum_mu_n": sum_mu_n * c,
         "density_n": n_n * c,
         "density_p": n_p * c,

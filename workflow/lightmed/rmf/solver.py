@@ -25,6 +25,7 @@ from .fields import (
     _neutrino_density,
     _neutrino_mu,
     _omega_field,
+    _rearrangement,
     _rho_field,
     _scalar_self,
 )
@@ -52,7 +53,10 @@ class ShellSolution:
     Attributes
     ----------
     effective_mass : float
-        Nucleon Dirac effective mass m* = M + g_sigma sigma [MeV].
+        Neutron Dirac effective mass m*_n = m_n + g_sigma sigma [MeV] (the nucleon effective
+        mass of sets with one nucleon mass).
+    effective_mass_n, effective_mass_p : float
+        m*_n and m*_p [MeV]; they differ by m_n - m_p (DD2), are equal for TM1 and NL3.
     mu_n_eff, mu_p_eff : float
         Effective (kinetic) chemical potentials mu*_n, mu*_p [MeV].
     mu_n, mu_p, mu_e, mu_nu : float
@@ -67,6 +71,8 @@ class ShellSolution:
         Maximum relative residual of the constraint equations [1].
     sigma_mev, omega_mev, rho_mev : float
         Meson fields [MeV] (sigma < 0).
+    rearrangement_mev : float
+        Rearrangement self-energy Sigma_R [MeV] of density-dependent couplings (0 otherwise).
     """
 
     effective_mass: float
@@ -82,25 +88,31 @@ class ShellSolution:
     sigma_mev: float
     omega_mev: float
     rho_mev: float
+    effective_mass_n: float
+    effective_mass_p: float
+    rearrangement_mev: float
 
 
-def _effective_mass(n_n: float, n_p: float, temperature: float, m: _Model):
-    """Solve the scalar field equation at fixed (n_n, n_p) [MeV^3].
+def _effective_mass(n_n: float, n_p: float, temperature: float, gs: float, m: _Model):
+    """Solve the scalar field equation at fixed (n_n, n_p) [MeV^3] and coupling g_sigma.
 
-    F(m*) = dU/dsigma + g_s (n_s,n + n_s,p) with sigma = (m* - M)/g_s is negative at m* -> 0
-    and positive at m* = M, and monotone for TM1 in between, so the root is bracketed.
-    Returns ``(m*, mu*_n, mu*_p)``.
+    F(m*_n) = dU/dsigma + g_s (n_s,n + n_s,p) with sigma = (m*_n - m_n)/g_s and
+    m*_p = m*_n - (m_n - m_p) is negative at m*_p -> 0 and positive at sigma = 0 (m*_n = m_n),
+    so the root is bracketed (monotone for TM1, NL3 and DD2 at the densities of interest).
+    Returns ``(m*_n, mu*_n, mu*_p, n_s,n + n_s,p)``.
     """
+    split = m.splitting
 
     def resid(mstar: float) -> float:
         _mun, nsn = _invert(n_n, mstar, temperature)
-        _mup, nsp = _invert(n_p, mstar, temperature)
-        return _scalar_self((mstar - m.mass) / m.gs, m) + m.gs * (nsn + nsp)
+        _mup, nsp = _invert(n_p, mstar - split, temperature)
+        return _scalar_self((mstar - m.mass) / gs, m) + gs * (nsn + nsp)
 
-    mstar = brentq(
-        resid, _MSTAR_FLOOR * m.mass, m.mass, xtol=1e-13 * m.mass, rtol=1e-15, maxiter=300
-    )
-    return mstar, _invert(n_n, mstar, temperature)[0], _invert(n_p, mstar, temperature)[0]
+    lower = _MSTAR_FLOOR * m.mass + max(split, 0.0)
+    mstar = brentq(resid, lower, m.mass, xtol=1e-13 * m.mass, rtol=1e-15, maxiter=300)
+    mun_eff, nsn = _invert(n_n, mstar, temperature)
+    mup_eff, nsp = _invert(n_p, mstar - split, temperature)
+    return mstar, mun_eff, mup_eff, nsn + nsp
 
 
 @dataclass
@@ -111,6 +123,7 @@ class _State:
     nb: float
     yp: float
     mstar: float
+    mstar_p: float
     mun_eff: float
     mup_eff: float
     sigma: float
@@ -119,6 +132,7 @@ class _State:
     mu_n: float
     mu_p: float
     mu_e: float
+    rearrangement: float
 
     @property
     def mu_nu_equilibrium(self) -> float:
@@ -128,23 +142,28 @@ class _State:
 def _state(temperature: float, nb: float, yp: float, m: _Model) -> _State:
     n_p = yp * nb
     n_n = nb - n_p
-    mstar, mun_eff, mup_eff = _effective_mass(n_n, n_p, temperature, m)
-    omega = _omega_field(nb, m)
-    rho = _rho_field(n_n, n_p, m)
+    c = m.couplings(nb)  # fixed at fixed n_B, so the nested solves are unchanged
+    mstar, mun_eff, mup_eff, ns = _effective_mass(n_n, n_p, temperature, c.gs, m)
+    sigma = (mstar - m.mass) / c.gs
+    omega = _omega_field(nb, c.gw, m)
+    rho = _rho_field(n_n, n_p, c.gr, m)
+    rearr = _rearrangement(c, sigma, omega, rho, nb, n_p - n_n, ns)
     mu_e = _invert(n_p, M_ELECTRON_MEV, temperature)[0]  # charge neutrality n_e- - n_e+ = n_p
     return _State(
         temperature=temperature,
         nb=nb,
         yp=yp,
         mstar=mstar,
+        mstar_p=mstar - m.splitting,
         mun_eff=mun_eff,
         mup_eff=mup_eff,
-        sigma=(mstar - m.mass) / m.gs,
+        sigma=sigma,
         omega=omega,
         rho=rho,
-        mu_n=mun_eff + m.gw * omega - m.gr * rho,
-        mu_p=mup_eff + m.gw * omega + m.gr * rho,
+        mu_n=mun_eff + c.gw * omega - c.gr * rho + rearr,
+        mu_p=mup_eff + c.gw * omega + c.gr * rho + rearr,
         mu_e=mu_e,
+        rearrangement=rearr,
     )
 
 
@@ -182,17 +201,18 @@ def _residuals(
     n_p = st.yp * st.nb
     n_n = st.nb - n_p
     t = st.temperature
+    c = m.couplings(st.nb)
     nn_c, nsn = _moments(st.mun_eff, st.mstar, t)[:2]
-    np_c, nsp = _moments(st.mup_eff, st.mstar, t)[:2]
+    np_c, nsp = _moments(st.mup_eff, st.mstar_p, t)[:2]
     ne_c = _moments(st.mu_e, M_ELECTRON_MEV, t)[0]
-    source = m.gs * (nsn + nsp)
+    source = c.gs * (nsn + nsp)
     res = [
         abs(nn_c - n_n) / n_n,
         abs(np_c - n_p) / n_p,
         abs(ne_c - n_p) / n_p,
         abs(_scalar_self(st.sigma, m) + source) / source,
-        abs(m.mw2 * st.omega + m.c3 * st.omega**3 - m.gw * st.nb) / (m.gw * st.nb),
-        abs(m.mr2 * st.rho - m.gr * (n_p - n_n)) / (m.gr * st.nb),
+        abs(m.mw2 * st.omega + m.c3 * st.omega**3 - c.gw * st.nb) / (c.gw * st.nb),
+        abs(m.mr2 * st.rho - c.gr * (n_p - n_n)) / (c.gr * st.nb),
     ]
     mu_nu = st.mu_nu_equilibrium
     y_nu = 0.0
@@ -220,7 +240,7 @@ def solve_shell(
     neutrino_degeneracy: float = 2.0,
     tolerance: float = 1e-10,
 ) -> ShellSolution:
-    """Solve the finite-temperature TM1 RMF for one shell of uniform matter.
+    """Solve the finite-temperature RMF (TM1, NL3, DD2, ...) for one shell of uniform matter.
 
     Parameters
     ----------
@@ -257,7 +277,8 @@ def solve_shell(
 
     Notes
     -----
-    Equations of ``docs/physics.md`` section 2 ([C21] Sec. II; TM1 of Sugahara & Toki 1994).
+    Equations of ``docs/physics.md`` section 2 ([C21] Sec. II; TM1 of Sugahara & Toki 1994;
+    density-dependent couplings as in :mod:`lightmed.rmf.fields`).
     Fractions not used by the chosen mode are ignored.
     """
     _validate(temperature_mev, baryon_density_fm3, lepton_mode, lepton_fraction, proton_fraction)
@@ -309,7 +330,7 @@ def solve_shell(
         lepton_fraction if lepton_mode == "fixed_lepton_fraction" else None,
         neutrino_degeneracy,
     )
-    values = (st.mstar, st.mun_eff, st.mup_eff, st.mu_n, st.mu_p, st.mu_e, mu_nu)
+    values = (st.mstar, st.mstar_p, st.mun_eff, st.mup_eff, st.mu_n, st.mu_p, st.mu_e, mu_nu)
     if not (np.isfinite(residual) and residual <= tolerance and np.all(np.isfinite(values))):
         raise RMFConvergenceError(
             f"RMF solve did not converge at {where}: max relative residual {residual:.3e} "
@@ -329,6 +350,9 @@ def solve_shell(
         sigma_mev=st.sigma,
         omega_mev=st.omega,
         rho_mev=st.rho,
+        effective_mass_n=st.mstar,
+        effective_mass_p=st.mstar_p,
+        rearrangement_mev=st.rearrangement,
     )
 
 
