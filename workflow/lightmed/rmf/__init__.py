@@ -40,7 +40,8 @@ media dispatcher ``solve_medium``) and :mod:`.medium` (the simulation's own medi
 """
 
 from .fields import thermodynamics
-from .frontend import RMF_VARIABLES, solve_profile
+from .frontend import MEDIA, RMF_VARIABLES, solve_medium, solve_profile
+from .medium import density_residuals, profile_medium
 from .presets import PRESETS, RMFParameters, get_preset
 from .saturation import cold_matter, saturation_properties
 from .solver import (
@@ -53,14 +54,18 @@ from .solver import (
 
 __all__ = [
     "LEPTON_MODES",
+    "MEDIA",
     "PRESETS",
     "RMF_VARIABLES",
     "RMFConvergenceError",
     "RMFParameters",
     "ShellSolution",
     "cold_matter",
+    "density_residuals",
     "get_preset",
+    "profile_medium",
     "saturation_properties",
+    "solve_medium",
     "solve_profile",
     "solve_shell",
     "solve_shells",
