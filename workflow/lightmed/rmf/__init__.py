@@ -33,10 +33,11 @@ proton fraction is then the root of the monotone lepton constraint (Dirac) or be
 condition (Majorana).
 
 Modules, by job: :mod:`.presets` (parameter sets and citations), :mod:`.fermi` (Fermi
-integrals, numba kernels, density inversion), :mod:`.fields` (field equations and
-thermodynamics), :mod:`.solver` (per-shell solve, lepton modes), :mod:`.saturation` (T = 0
-saturation properties), :mod:`.frontend` (the xarray front end: ``solve_profile`` and the
-media dispatcher ``solve_medium``) and :mod:`.medium` (the simulation's own medium).
+integrals, numba kernels, density inversion), :mod:`.fields` (field equations, composition at
+fixed Y_p and thermodynamics), :mod:`.solver` (per-shell solve, lepton modes),
+:mod:`.saturation` (T = 0 saturation properties), :mod:`.frontend` (the xarray front end:
+``solve_profile`` and the media dispatcher ``solve_medium``) and :mod:`.medium` (the
+simulation's own medium).
 """
 
 from .fields import thermodynamics

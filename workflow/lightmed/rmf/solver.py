@@ -17,17 +17,15 @@ from scipy.optimize import brentq
 from lightmed.constants import M_ELECTRON_MEV
 from lightmed.errors import ConvergenceError
 
-from .fermi import _invert, _moments
+from .fermi import _moments
 from .fields import (
     _FM3_PER_MEV3,
-    _MSTAR_FLOOR,
     _Model,
     _neutrino_density,
     _neutrino_mu,
-    _omega_field,
-    _rearrangement,
-    _rho_field,
     _scalar_self,
+    _State,
+    _state,
 )
 from .presets import RMFParameters
 
@@ -91,80 +89,6 @@ class ShellSolution:
     effective_mass_n: float
     effective_mass_p: float
     rearrangement_mev: float
-
-
-def _effective_mass(n_n: float, n_p: float, temperature: float, gs: float, m: _Model):
-    """Solve the scalar field equation at fixed (n_n, n_p) [MeV^3] and coupling g_sigma.
-
-    F(m*_n) = dU/dsigma + g_s (n_s,n + n_s,p) with sigma = (m*_n - m_n)/g_s and
-    m*_p = m*_n - (m_n - m_p) is negative at m*_p -> 0 and positive at sigma = 0 (m*_n = m_n),
-    so the root is bracketed (monotone for TM1, NL3 and DD2 at the densities of interest).
-    Returns ``(m*_n, mu*_n, mu*_p, n_s,n + n_s,p)``.
-    """
-    split = m.splitting
-
-    def resid(mstar: float) -> float:
-        _mun, nsn = _invert(n_n, mstar, temperature)
-        _mup, nsp = _invert(n_p, mstar - split, temperature)
-        return _scalar_self((mstar - m.mass) / gs, m) + gs * (nsn + nsp)
-
-    lower = _MSTAR_FLOOR * m.mass + max(split, 0.0)
-    mstar = brentq(resid, lower, m.mass, xtol=1e-13 * m.mass, rtol=1e-15, maxiter=300)
-    mun_eff, nsn = _invert(n_n, mstar, temperature)
-    mup_eff, nsp = _invert(n_p, mstar - split, temperature)
-    return mstar, mun_eff, mup_eff, nsn + nsp
-
-
-@dataclass
-class _State:
-    """Everything at a given (T, n_B, Y_p); densities in MeV^3, energies in MeV."""
-
-    temperature: float
-    nb: float
-    yp: float
-    mstar: float
-    mstar_p: float
-    mun_eff: float
-    mup_eff: float
-    sigma: float
-    omega: float
-    rho: float
-    mu_n: float
-    mu_p: float
-    mu_e: float
-    rearrangement: float
-
-    @property
-    def mu_nu_equilibrium(self) -> float:
-        return self.mu_e + self.mu_p - self.mu_n
-
-
-def _state(temperature: float, nb: float, yp: float, m: _Model) -> _State:
-    n_p = yp * nb
-    n_n = nb - n_p
-    c = m.couplings(nb)  # fixed at fixed n_B, so the nested solves are unchanged
-    mstar, mun_eff, mup_eff, ns = _effective_mass(n_n, n_p, temperature, c.gs, m)
-    sigma = (mstar - m.mass) / c.gs
-    omega = _omega_field(nb, c.gw, m)
-    rho = _rho_field(n_n, n_p, c.gr, m)
-    rearr = _rearrangement(c, sigma, omega, rho, nb, n_p - n_n, ns)
-    mu_e = _invert(n_p, M_ELECTRON_MEV, temperature)[0]  # charge neutrality n_e- - n_e+ = n_p
-    return _State(
-        temperature=temperature,
-        nb=nb,
-        yp=yp,
-        mstar=mstar,
-        mstar_p=mstar - m.splitting,
-        mun_eff=mun_eff,
-        mup_eff=mup_eff,
-        sigma=sigma,
-        omega=omega,
-        rho=rho,
-        mu_n=mun_eff + c.gw * omega - c.gr * rho + rearr,
-        mu_p=mup_eff + c.gw * omega + c.gr * rho + rearr,
-        mu_e=mu_e,
-        rearrangement=rearr,
-    )
 
 
 # --- public solver ------------------------------------------------------------------------------
