@@ -7,7 +7,14 @@ from snakemake.utils import min_version
 
 from lightmed.config import check_references, validate_config
 from lightmed.errors import ConfigError
-from lightmed.smk.core import rmf_params, snapshot_file
+from lightmed.smk.core import (
+    headline_medium,
+    ingest_params,
+    media_constraint,
+    medium_targets,
+    rmf_params,
+    snapshot_file,
+)
 from lightmed.smk.diffusion import (
     diffusion_input,
     diffusion_physics,
@@ -49,6 +56,7 @@ if config["execution"]["artifact_store"]:
 
 wildcard_constraints:
     snapshot="|".join(config["snapshots"]),
+    medium=media_constraint(),
     nature="dirac|majorana",
 
 
@@ -69,17 +77,9 @@ rule all:
     default_target: True
     input:
         expand(rules.ingest_profile.output.profile, snapshot=config["snapshots"]),
-        expand(
-            rules.solve_rmf.output.rmf, snapshot=config["snapshots"], nature=config["natures"]
-        ),
-        expand(
-            rules.compute_kernels.output.kernels,
-            snapshot=config["snapshots"],
-            nature=config["natures"],
-        ),
-        expand(
-            rules.compute_mfp.output.mfp, snapshot=config["snapshots"], nature=config["natures"]
-        ),
+        medium_targets(config, rules.solve_rmf.output.rmf),
+        medium_targets(config, rules.compute_kernels.output.kernels),
+        medium_targets(config, rules.compute_mfp.output.mfp),
         model_targets(config, rules.compute_mfp_model.output.mfp),
         expand(rules.compute_sn_core_bounds.output, model=SN_CORE_MODELS),
         expand(rules.compute_sn_core_radial_bounds.output, model=SN_CORE_MODELS),

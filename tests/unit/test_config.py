@@ -57,7 +57,8 @@ def test_every_config_key_is_commented():
     [
         (lambda c: c["rmf"].update(tolerence=1e-8), "unknown key 'tolerence' under 'rmf'"),
         (lambda c: c["rmf"].update(tolerance=1.0), "rmf.tolerance = 1.0 is out of range"),
-        (lambda c: c["rmf"].update(preset="NL3"), "rmf.preset = 'NL3' is not allowed"),
+        (lambda c: c["rmf"].update(media=["fsu2"]), "rmf.media[0] = 'fsu2' is not allowed"),
+        (lambda c: c["rmf"].update(preset="C21"), "unknown key 'preset' under 'rmf'"),
         (lambda c: c.update(snapshotz={}), "unknown key 'snapshotz' at the top level"),
         (lambda c: c["natures"].append("weyl"), "natures[2] = 'weyl' is not allowed"),
     ],
@@ -75,7 +76,7 @@ def test_bad_config_gives_one_line(default_config, edit, expected):
 def test_defaults_are_filled():
     config = {"snapshots": {"x": {"path": "x.csv"}}}
     validate_config(config, SCHEMA)
-    assert config["rmf"]["preset"] == "C21"
+    assert config["rmf"]["media"] == ["c21"]
     assert config["snapshots"]["x"]["format"] == "shell_table"
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from lightmed.errors import InputError
 from lightmed.profiles import (
+    MEDIUM_VARIABLES,
     discretise_profile,
     garching_profile,
     load_snapshot,
@@ -86,7 +87,7 @@ def test_neutrino_density_massless_limit():
 
 @pytest.mark.requires_shared_data
 def test_garching_profile_loader(shared_data):
-    radial = garching_profile(shared_data / "sn_profiles" / GARCHING)
+    radial = garching_profile(shared_data / "sn_profiles" / GARCHING, neutrino_degeneracy=1.0)
     # README indicative values at 5, 10, 15 km (SFHo-s18.6, 1 s).
     at = radial.sel(radius=[5.0, 10.0, 15.0], method="nearest")
     np.testing.assert_allclose(at["temperature"], [28.5, 39.8, 17.3], atol=0.1)
@@ -104,8 +105,36 @@ def test_garching_profile_loader(shared_data):
 
 
 @pytest.mark.requires_shared_data
-def test_discretisation_conserves_baryons_and_leptons(shared_data):
+def test_garching_chemical_potentials_carry_rest_masses(shared_data):
+    """The file's mu_n, mu_p are measured from the vacuum masses (README: mu_nu = mu_e + mu_p
+    - mu_n - 1.29 MeV to 0.01 MeV); with CODATA m_n, m_p added beta equilibrium is
+    mu_nu = mu_e + mu_p - mu_n. The medium columns come through with their units."""
     radial = garching_profile(shared_data / "sn_profiles" / GARCHING)
+    core = radial.where(radial["radius"] < 20.0, drop=True)
+    beta = core["mu_e"] + core["mu_p"] - core["mu_n"]
+    assert float(abs(beta - core["mu_nu"]).max()) < 0.011
+    assert float(core["mu_n"][0]) == pytest.approx(939.565 + 120.0, abs=0.1)  # 0.12 km row
+    assert float(core["effective_mass_n"][0]) == pytest.approx(516.92, abs=0.01)
+    assert float(core["potential_p"][0]) < float(core["potential_n"][0]) < 0.0
+    assert "lepton_fraction" not in radial  # no g_nu given: no Y_nu (one default, the rmf one)
+    for name in ("potential_n", "effective_mass_p", "free_neutron_fraction", "muon_fraction"):
+        assert radial[name].attrs["units"] and radial[name].attrs["long_name"]
+
+
+@pytest.mark.requires_shared_data
+def test_neutrino_degeneracy_scales_y_nu(shared_data):
+    """Y_nu is linear in g_nu: Y_L(g = 2) - Y_L(g = 1) = Y_nu(g = 1)."""
+    path = shared_data / "sn_profiles" / GARCHING
+    one = garching_profile(path, neutrino_degeneracy=1.0)
+    two = garching_profile(path, neutrino_degeneracy=2.0)
+    diff = (two["lepton_fraction"] - one["lepton_fraction"]).to_numpy()
+    np.testing.assert_allclose(diff, one["neutrino_fraction"].to_numpy(), rtol=1e-12, atol=0)
+    assert two.attrs["neutrino_degeneracy"] == 2.0
+
+
+@pytest.mark.requires_shared_data
+def test_discretisation_conserves_baryons_and_leptons(shared_data):
+    radial = garching_profile(shared_data / "sn_profiles" / GARCHING, neutrino_degeneracy=1.0)
     shells = discretise_profile(radial, n_shells=8, r_max_km=20.0)
     assert shells.sizes["shell"] == 8
     np.testing.assert_allclose(shells["r_outer"][-1], 20.0)
@@ -126,15 +155,50 @@ def test_discretisation_conserves_baryons_and_leptons(shared_data):
 
 
 @pytest.mark.requires_shared_data
+def test_discretisation_weights_every_intensive_quantity_by_baryon_number(shared_data):
+    """<q> = Int r^2 n_B q dr / Int r^2 n_B dr for T, mu's, U, m* (independent quadrature);
+    linear relations such as beta equilibrium survive the averaging."""
+    radial = garching_profile(shared_data / "sn_profiles" / GARCHING, neutrino_degeneracy=1.0)
+    shells = discretise_profile(radial, radii_km=[5, 7.5, 10, 15, 17.5, 20])
+    r = radial["radius"].to_numpy()
+    grid = np.union1d(r[r < 10.0], [7.5, 10.0])
+    grid = grid[grid >= 7.5]
+    nb = np.interp(grid, r, radial["baryon_density"].to_numpy())
+    for name in ("temperature", "mu_nu", "mu_n", "potential_p", "effective_mass_n"):
+        q = np.interp(grid, r, radial[name].to_numpy())
+        expected = np.trapezoid(grid**2 * nb * q, grid) / np.trapezoid(grid**2 * nb, grid)
+        assert float(shells[name].sel(shell=3)) == pytest.approx(expected, rel=1e-12), name
+    beta = shells["mu_e"] + shells["mu_p"] - shells["mu_n"]
+    np.testing.assert_allclose(beta, shells["mu_nu"], atol=0.011)
+    assert "baryon-number weighted" in shells.attrs["shell_averaging"]
+
+
+@pytest.mark.requires_shared_data
 def test_load_snapshot_garching(shared_data):
     spec = {
         "format": "garching_profile",
         "path": str(shared_data / "sn_profiles" / GARCHING),
         "shells": {"radii_km": [5, 7.5, 10, 15, 17.5, 20]},
     }
-    ds = load_snapshot(spec)
+    ds = load_snapshot(spec, neutrino_degeneracy=2.0)
     assert ds.sizes["shell"] == 6
     assert {"mu_nu", "electron_fraction"} <= set(ds.data_vars)
+    assert set(MEDIUM_VARIABLES) <= set(ds.data_vars)
+    for name in ds.data_vars:
+        assert ds[name].attrs["units"] and ds[name].attrs["long_name"], name
+    with pytest.raises(InputError, match="needs the neutrino degeneracy"):
+        load_snapshot(spec)
+
+
+def test_shell_table_may_carry_a_simulation_medium(tmp_path):
+    """Optional medium columns of a shell table become profile variables with units."""
+    header = HEADER.strip() + ",mu_n_mev,effective_mass_n_mev\n"
+    table = shell_table(_write(tmp_path, "1,5,15,0.5,0.3,1000.0,600.0\n", header))
+    assert float(table["mu_n"][0]) == 1000.0
+    assert table["effective_mass_n"].attrs["units"] == "MeV"
+    bad = _write(tmp_path, "1,5,15,0.5,0.3,1000.0,-1\n", header, name="bad.csv")
+    with pytest.raises(InputError, match="'effective_mass_n_mev' = -1: must be > 0 MeV"):
+        shell_table(bad)
 
 
 def test_garching_format_errors(tmp_path):

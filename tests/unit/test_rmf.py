@@ -16,6 +16,7 @@ from scipy.integrate import quad
 
 from lightmed import rmf
 from lightmed.constants import HBARC_MEV_FM, M_ELECTRON_MEV
+from lightmed.rmf import fermi as rmf_fermi
 
 TM1 = rmf.get_preset("TM1")
 C21 = rmf.get_preset("C21")
@@ -41,8 +42,15 @@ def test_presets_differ_only_in_nucleon_mass():
 
 
 def test_unknown_preset_names_allowed_keys():
-    with pytest.raises(ValueError, match="C21.*TM1"):
-        rmf.get_preset("NL3")
+    with pytest.raises(ValueError, match="C21, DD2, NL3, TM1"):
+        rmf.get_preset("FSU2")
+
+
+def test_one_mass_sets_have_equal_nucleon_effective_masses():
+    """TM1 (one nucleon mass): m*_n = m*_p = effective_mass, no rearrangement term."""
+    sol = _solve(20.0, 0.3, DIRAC, 0.28)
+    assert sol.effective_mass_n == sol.effective_mass_p == sol.effective_mass
+    assert sol.rearrangement_mev == 0.0
 
 
 # --- saturation ---------------------------------------------------------------------------------
@@ -179,7 +187,7 @@ def test_euler_relation(temperature, density, mode, fraction):
 )
 def test_fermi_kernel_against_adaptive_quadrature(mu, mass, temperature):
     """Gauss-Legendre panels agree with scipy's adaptive quad for n, n_s and eps."""
-    got = rmf._moments(mu, mass, temperature)
+    got = rmf_fermi._moments(mu, mass, temperature)
 
     def fermi(x):
         return 0.5 * (1.0 - math.tanh(0.5 * x))
@@ -205,13 +213,13 @@ def test_fermi_kernel_python_path_matches_jit():
         500.0,
         400.0,
         20.0,
-        rmf._GL_NODES,
-        rmf._GL_WEIGHTS,
-        rmf._FERMI_EDGES_T,
-        rmf._REST_EDGES_T,
-        rmf._CUTOFF_T,
+        rmf_fermi._GL_NODES,
+        rmf_fermi._GL_WEIGHTS,
+        rmf_fermi._FERMI_EDGES_T,
+        rmf_fermi._REST_EDGES_T,
+        rmf_fermi._CUTOFF_T,
     )
-    kernel = rmf._kernel_fermi_moments
+    kernel = rmf_fermi._kernel_fermi_moments
     python_path = getattr(kernel, "py_func", kernel)  # plain function under NUMBA_DISABLE_JIT
     np.testing.assert_allclose(python_path(*args), kernel(*args), rtol=1e-13)
 

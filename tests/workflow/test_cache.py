@@ -16,7 +16,7 @@ from helpers import copy_workflow, run_snakemake
 
 pytestmark = pytest.mark.slow
 
-TARGET = "results/kernels/c21_t1s_dirac.nc"
+TARGET = "results/kernels/c21_t1s_c21_dirac.nc"
 
 
 def test_snakemake_output_cache_reuses_kernels(tmp_path):
@@ -24,14 +24,16 @@ def test_snakemake_output_cache_reuses_kernels(tmp_path):
     (tmp_path / "cache").mkdir()
     first = copy_workflow(tmp_path / "first")
     run_snakemake(first, TARGET, "--cache", env=env)
-    assert "rule compute_kernels" in (first / "logs/compute_kernels/c21_t1s_dirac.log").read_text()
+    assert (
+        "rule compute_kernels" in (first / "logs/compute_kernels/c21_t1s_c21_dirac.log").read_text()
+    )
 
     second = copy_workflow(tmp_path / "second")
     proc = run_snakemake(second, TARGET, "--cache", env=env)
     output = proc.stdout + proc.stderr
     assert f"Symlinking output file {TARGET} from cache" in output
     # The kernels job did not run in the second directory: its log stayed empty.
-    log = second / "logs/compute_kernels/c21_t1s_dirac.log"
+    log = second / "logs/compute_kernels/c21_t1s_c21_dirac.log"
     assert not log.exists() or log.read_text() == ""
     xr.testing.assert_identical(xr.load_dataset(first / TARGET), xr.load_dataset(second / TARGET))
 
@@ -43,11 +45,11 @@ def test_artifact_store_reuses_rmf_and_kernels(tmp_path):
         work = copy_workflow(tmp_path / name)
         run_snakemake(work, TARGET, "--config", f"execution={{artifact_store: {store}}}")
         runs.append(work)
-    first_log = (runs[0] / "logs/compute_kernels/c21_t1s_dirac.log").read_text()
-    second_log = (runs[1] / "logs/compute_kernels/c21_t1s_dirac.log").read_text()
+    first_log = (runs[0] / "logs/compute_kernels/c21_t1s_c21_dirac.log").read_text()
+    second_log = (runs[1] / "logs/compute_kernels/c21_t1s_c21_dirac.log").read_text()
     assert "published" in first_log
     assert "reused" in second_log and "published" not in second_log
-    assert "reused" in (runs[1] / "logs/solve_rmf/c21_t1s_dirac.log").read_text()
+    assert "reused" in (runs[1] / "logs/solve_rmf/c21_t1s_c21_dirac.log").read_text()
     a = xr.load_dataset(runs[0] / TARGET)
     b = xr.load_dataset(runs[1] / TARGET)
     xr.testing.assert_equal(a, b)

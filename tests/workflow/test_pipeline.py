@@ -26,12 +26,14 @@ def test_profiles_and_rmf_artifacts(pipeline):
         _check_contract(profile, "profiles")
         assert profile.sizes["shell"] == n_shells
         for nature in ("dirac", "majorana"):
-            rmf = read_artifact(pipeline / f"results/rmf/{snapshot}_{nature}.nc", stage="rmf")
+            rmf = read_artifact(pipeline / f"results/rmf/{snapshot}_c21_{nature}.nc", stage="rmf")
             _check_contract(rmf, "rmf")
             assert rmf.sizes["shell"] == n_shells
             assert float(rmf["solver_residual"].max()) < 1e-8
             assert "rule=solve_rmf" in rmf.attrs["history"]
             assert "rule=ingest_profile" in rmf.attrs["history"]
+            assert rmf.attrs["medium"] == "c21"
+            assert (rmf["effective_mass_n"] == rmf["effective_mass"]).all()
             if nature == "majorana":
                 assert abs(rmf["mu_nu"]).max() < 1e-9
 
@@ -74,3 +76,29 @@ def test_malformed_profile_fails_with_one_line(tmp_path):
     assert proc.returncode != 0
     assert "column 'temperature_mev' = -28: must be > 0" in proc.stderr
     assert not (workdir / "results/profiles/c21_t1s.nc").exists()
+
+
+@pytest.mark.requires_shared_data
+def test_garching_snapshot_in_its_own_medium(tmp_path, shared_data):
+    """A garching_profile snapshot with media [profile, dd2]: both rmf artifacts, one set of
+    variables, the profile's mu_nu beside the solved one; g_nu from rmf.neutrino_degeneracy."""
+    workdir = copy_workflow(tmp_path)
+    path = shared_data / "sn_profiles" / "hydro-SFHo-s18.6-MUONS_tpb0.99948092s.txt"
+    extra = workdir / "config" / "garching.yaml"
+    extra.write_text(
+        "snapshots:\n"
+        f"  sfho:\n    format: garching_profile\n    path: {path}\n"
+        "    shells: {radii_km: [5.0, 7.5, 10.0, 15.0, 17.5, 20.0]}\n"
+        "    media: [profile, dd2]\n"
+    )
+    targets = [f"results/rmf/sfho_{m}_dirac.nc" for m in ("profile", "dd2")]
+    run_snakemake(workdir, *targets, "--configfile", str(extra))
+    profile = read_artifact(workdir / targets[0], stage="rmf")
+    dd2 = read_artifact(workdir / targets[1], stage="rmf")
+    _check_contract(profile, "rmf")
+    _check_contract(dd2, "rmf")
+    assert set(dd2.data_vars) <= set(profile.data_vars)
+    xr.testing.assert_equal(profile["mu_nu"], profile["mu_nu_profile"])
+    xr.testing.assert_equal(dd2["mu_nu_profile"], profile["mu_nu_profile"])
+    assert float(abs(dd2["effective_mass_n"] - dd2["effective_mass_p"] - 1.29333).max()) < 1e-4
+    assert profile.attrs["neutrino_degeneracy"] == 2.0

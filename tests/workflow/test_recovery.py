@@ -21,7 +21,7 @@ from helpers import SNAKEMAKE, copy_workflow, run_snakemake
 
 pytestmark = pytest.mark.slow
 
-TARGET = "results/mfp/c21_t1s_dirac.nc"
+TARGET = "results/mfp/c21_t1s_c21_dirac.nc"
 
 
 def _readable_artifacts(workdir: Path) -> list[Path]:
@@ -40,7 +40,7 @@ def test_sigkill_mid_kernels_then_resume(tmp_path):
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    kernels_log = workdir / "logs/compute_kernels/c21_t1s_dirac.log"
+    kernels_log = workdir / "logs/compute_kernels/c21_t1s_c21_dirac.log"
     deadline = time.time() + 600
     while not kernels_log.exists() and time.time() < deadline and proc.poll() is None:
         time.sleep(0.2)
@@ -63,7 +63,7 @@ def test_sigkill_mid_kernels_then_resume(tmp_path):
 def test_truncated_artifact_is_regenerated(tmp_path):
     """rule all requests every stage's artifacts; here the two of them that matter."""
     workdir = copy_workflow(tmp_path / "wf")
-    target = "results/rmf/c21_t1s_dirac.nc"
+    target = "results/rmf/c21_t1s_c21_dirac.nc"
     targets = ("results/profiles/c21_t1s.nc", target)
     run_snakemake(workdir, *targets)
     rmf = workdir / target

@@ -86,9 +86,34 @@ def test_tm1_parameter_reruns_everything_downstream_of_rmf(pipeline, tmp_path):
         config["rmf"]["overrides"]["g_rho"] = 4.7
 
     config, jobs = _plan(pipeline, tmp_path, edit)
-    rmf = {(w["snapshot"], w["nature"]) for rule, w, _ in jobs if rule == "solve_rmf"}
-    assert rmf == {(s, n) for s in config["snapshots"] for n in config["natures"]}
+    rmf = {(w["snapshot"], w["medium"], w["nature"]) for rule, w, _ in jobs if rule == "solve_rmf"}
+    assert rmf == {(s, "c21", n) for s in config["snapshots"] for n in config["natures"]}
     rules = _rules(jobs)
     for rule in ("compute_kernels", "compute_mfp", "compute_mfp_model", "compute_diffusion"):
         assert rule in rules, rule
     assert not rules & {"ingest_profile", "compute_rates", "compute_sensitivity"}
+
+
+def test_new_medium_adds_its_jobs_and_reruns_nothing(pipeline, tmp_path):
+    """Adding a medium (rmf.media: [c21, dd2]) plans only the dd2 rmf/kernels/mfp jobs; the
+    bounds keep the headline medium c21, so nothing of the finished run reruns."""
+
+    def edit(config):
+        config["rmf"]["media"] = ["c21", "dd2"]
+
+    config, jobs = _plan(pipeline, tmp_path, edit)
+    assert _rules(jobs) == {"solve_rmf", "compute_kernels", "compute_mfp", "compute_mfp_model"}
+    assert {w["medium"] for _, w, _ in jobs if "medium" in w} == {"dd2"}
+    rmf = {(w["snapshot"], w["nature"]) for rule, w, _ in jobs if rule == "solve_rmf"}
+    assert rmf == {(s, n) for s in config["snapshots"] for n in config["natures"]}
+
+
+def test_neutrino_degeneracy_does_not_reingest_shell_tables(pipeline, tmp_path):
+    """g_nu reaches the rmf solves; shell tables do not depend on it (radial profiles do)."""
+
+    def edit(config):
+        config["rmf"]["neutrino_degeneracy"] = 1
+
+    _, jobs = _plan(pipeline, tmp_path, edit)
+    rules = _rules(jobs)
+    assert "solve_rmf" in rules and "ingest_profile" not in rules

@@ -164,6 +164,9 @@ def check_references(config: dict) -> None:
         for key in ("snapshot_dt_10s", "snapshot_dt_2sm", "snapshot_nur", "plot_snapshot"):
             if key in diffusion:
                 _require_key(config, f"diffusion.{key}", diffusion[key], "snapshots")
+    from .smk.core import check_media
+
+    check_media(config)  # medium 'profile' only where the snapshot has its own medium
     radial = config.get("radial")
     if radial:
         for i, name in enumerate(radial.get("snapshots", [])):

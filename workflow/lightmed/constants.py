@@ -25,6 +25,10 @@ M_ELECTRON_MEV: float = _sc.physical_constants["electron mass energy equivalent 
 G_FERMI_MEV2: float = 1.1663788e-11
 #: weak mixing angle used by [ST21] (below their Eq. 2).
 SIN2_THETA_W: float = 0.231
+#: neutron and proton masses [MeV] (CODATA): the vacuum masses of the Garching profiles'
+#: chemical potentials (measured from each nucleon's rest mass).
+M_NEUTRON_MEV: float = _sc.physical_constants["neutron mass energy equivalent in MeV"][0]
+M_PROTON_MEV: float = _sc.physical_constants["proton mass energy equivalent in MeV"][0]
 #: nucleon mass [MeV] used by the mean-free-path vacuum reference and [ST21]'s CEvNS (physics.md).
 M_NUCLEON_MEV: float = 939.0
 #: nucleus mass per nucleon [MeV] (m_T = 931.5 A MeV, [ST21] Eq. 2).

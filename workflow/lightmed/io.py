@@ -30,10 +30,10 @@ CONVENTIONS = "CF-1.10"
 #: Schema version per stage; bump a stage's number when a name or dimension changes.
 SCHEMAS: dict[str, str] = {
     "profiles": "lightmed.profiles/1",
-    "rmf": "lightmed.rmf/1",
-    "kernels": "lightmed.kernels/1",
-    "mfp": "lightmed.mfp/1",
-    "mfp_model": "lightmed.mfp_model/1",
+    "rmf": "lightmed.rmf/2",
+    "kernels": "lightmed.kernels/2",
+    "mfp": "lightmed.mfp/2",
+    "mfp_model": "lightmed.mfp_model/2",
     "diffusion": "lightmed.diffusion/1",
     "bounds": "lightmed.bounds/1",
     "fluxes": "lightmed.fluxes/1",
@@ -46,6 +46,8 @@ REQUIRED_VARIABLES: dict[str, tuple[str, ...]] = {
     "profiles": ("r_outer", "r_inner", "temperature", "baryon_density", "lepton_fraction"),
     "rmf": (
         "effective_mass",
+        "effective_mass_n",
+        "effective_mass_p",
         "mu_n_eff",
         "mu_p_eff",
         "mu_n",

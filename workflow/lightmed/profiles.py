@@ -7,7 +7,12 @@ Tables I/II inputs ship in ``resources/profiles``); :func:`garching_profile` rea
 hand-made table. Every loader returns an :class:`xarray.Dataset` with dim ``shell`` and the
 variables of the artifact contract: ``r_outer``, ``r_inner`` [km], ``temperature`` [MeV],
 ``baryon_density`` [fm^-3], ``lepton_fraction`` [1] (optional ``electron_fraction``,
-``mu_nu`` [MeV]).
+``mu_nu`` [MeV], and the simulation's own nucleon medium of :data:`MEDIUM_VARIABLES`).
+
+Conventions: every chemical potential includes its particle's rest mass. The nucleon
+medium of a simulation is described as in the Garching files: quasiparticle energies
+E_N(k) = m_N + U_N + sqrt(k^2 + m*_N^2) - m*_N, i.e. U_N = V_N - (m_N - m*_N) is the
+non-relativistic single-particle potential and V_N the Dirac vector self-energy.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .constants import GRAM_CM3_TO_FM3, HBARC_MEV_FM
+from .constants import GRAM_CM3_TO_FM3, HBARC_MEV_FM, M_NEUTRON_MEV, M_PROTON_MEV
 from .errors import InputError
 
 #: Shell-table columns: name -> (units, long_name, required).
@@ -33,6 +38,16 @@ SHELL_COLUMNS: dict[str, tuple[str, str, bool]] = {
     "lepton_fraction": ("1", "electron-flavour lepton fraction Y_L = Y_e + Y_nu_e", True),
     "electron_fraction": ("1", "electron fraction Y_e (= proton fraction)", False),
     "mu_nu_mev": ("MeV", "electron-neutrino chemical potential", False),
+    "mu_e_mev": ("MeV", "electron chemical potential (with rest mass)", False),
+    "mu_n_mev": ("MeV", "neutron chemical potential (with rest mass)", False),
+    "mu_p_mev": ("MeV", "proton chemical potential (with rest mass)", False),
+    "potential_n_mev": ("MeV", "neutron single-particle potential U_n", False),
+    "potential_p_mev": ("MeV", "proton single-particle potential U_p", False),
+    "effective_mass_n_mev": ("MeV", "neutron Dirac effective mass m*_n", False),
+    "effective_mass_p_mev": ("MeV", "proton Dirac effective mass m*_p", False),
+    "free_neutron_fraction": ("1", "free neutrons per baryon X_n", False),
+    "free_proton_fraction": ("1", "free protons per baryon X_p", False),
+    "muon_fraction": ("1", "net muon fraction Y_mu", False),
 }
 
 _VARIABLES = {
@@ -48,7 +63,55 @@ _VARIABLES = {
     ),
     "electron_fraction": ("electron_fraction", "1", "electron fraction Y_e"),
     "mu_nu": ("mu_nu_mev", "MeV", "electron-neutrino chemical potential (with rest mass 0)"),
+    "mu_e": ("mu_e_mev", "MeV", "electron chemical potential (with rest mass)"),
+    "mu_n": ("mu_n_mev", "MeV", "neutron chemical potential (with rest mass)"),
+    "mu_p": ("mu_p_mev", "MeV", "proton chemical potential (with rest mass)"),
+    "potential_n": (
+        "potential_n_mev",
+        "MeV",
+        "neutron single-particle potential U_n (E = m_n + U_n + sqrt(k^2 + m*_n^2) - m*_n)",
+    ),
+    "potential_p": (
+        "potential_p_mev",
+        "MeV",
+        "proton single-particle potential U_p (E = m_p + U_p + sqrt(k^2 + m*_p^2) - m*_p)",
+    ),
+    "effective_mass_n": ("effective_mass_n_mev", "MeV", "neutron Dirac effective mass m*_n"),
+    "effective_mass_p": ("effective_mass_p_mev", "MeV", "proton Dirac effective mass m*_p"),
+    "free_neutron_fraction": ("free_neutron_fraction", "1", "free neutrons per baryon X_n"),
+    "free_proton_fraction": ("free_proton_fraction", "1", "free protons per baryon X_p"),
+    "muon_fraction": ("muon_fraction", "1", "net muon fraction Y_mu"),
 }
+
+#: Profile variables that describe the simulation's own nucleon medium (medium ``profile``).
+MEDIUM_VARIABLES: tuple[str, ...] = (
+    "mu_nu",
+    "mu_e",
+    "mu_n",
+    "mu_p",
+    "potential_n",
+    "potential_p",
+    "effective_mass_n",
+    "effective_mass_p",
+)
+
+#: Intensive variables averaged over a shell with baryon-number weight (discretise_profile).
+_BARYON_WEIGHTED = (
+    "temperature",
+    "lepton_fraction",
+    "electron_fraction",
+    "mu_nu",
+    "mu_e",
+    "mu_n",
+    "mu_p",
+    "potential_n",
+    "potential_p",
+    "effective_mass_n",
+    "effective_mass_p",
+    "free_neutron_fraction",
+    "free_proton_fraction",
+    "muon_fraction",
+)
 
 #: Garching radial-profile columns (0-based) used here: name -> (column, unit in file).
 GARCHING_COLUMNS: dict[str, int] = {
@@ -59,8 +122,14 @@ GARCHING_COLUMNS: dict[str, int] = {
     "mu_e_mev": 9,
     "mu_n_mev": 10,
     "mu_p_mev": 11,
+    "free_neutron_fraction": 14,
+    "free_proton_fraction": 15,
     "electron_fraction": 19,
     "muon_fraction": 20,
+    "potential_n_mev": 21,
+    "potential_p_mev": 22,
+    "effective_mass_n_mev": 23,
+    "effective_mass_p_mev": 24,
 }
 GARCHING_NCOLS = 25
 GARCHING_HEADER_LINES = 5
@@ -92,6 +161,11 @@ def validate_shells(
         ("r_outer_km", lambda v: v > 0, "must be > 0 km"),
         ("lepton_fraction", lambda v: (v > 0) & (v < 1), "must lie in (0, 1)"),
         ("electron_fraction", lambda v: (v > 0) & (v < 1), "must lie in (0, 1)"),
+        ("effective_mass_n_mev", lambda v: v > 0, "must be > 0 MeV"),
+        ("effective_mass_p_mev", lambda v: v > 0, "must be > 0 MeV"),
+        ("free_neutron_fraction", lambda v: (v >= 0) & (v <= 1), "must lie in [0, 1]"),
+        ("free_proton_fraction", lambda v: (v >= 0) & (v <= 1), "must lie in [0, 1]"),
+        ("muon_fraction", lambda v: np.abs(v) < 1, "must lie in (-1, 1)"),
     ]
     for col, ok, what in checks:
         if col not in df:
@@ -215,7 +289,9 @@ def neutrino_number_density_fm3(
     return degeneracy * (mu**3 + math.pi**2 * t**2 * mu) / (6 * math.pi**2) / HBARC_MEV_FM**3
 
 
-def garching_profile(path: str | os.PathLike, *, neutrino_degeneracy: float = 1.0) -> xr.Dataset:
+def garching_profile(
+    path: str | os.PathLike, *, neutrino_degeneracy: float | None = None
+) -> xr.Dataset:
     """Read a Garching 1D radial snapshot (Bollig et al. 2020 format).
 
     Parameters
@@ -223,22 +299,33 @@ def garching_profile(path: str | os.PathLike, *, neutrino_degeneracy: float = 1.
     path : path-like
         Text file: 5 header lines then 25 whitespace-separated columns (radius [cm], ...,
         density [g cm^-3], ..., T [MeV], ..., mu_nu_e [MeV], mu_e, mu_n, mu_p [MeV], ...,
-        Y_e, Y_mu, ...); see ``shared/data/sn_profiles/README.md``.
-    neutrino_degeneracy : float
-        Internal degrees of freedom of nu_e used to turn mu_nu into Y_nu (1: left-handed
-        nu_e only, the textbook value).
+        X_n, X_p, ..., Y_e, Y_mu, U_n, U_p, m*_n, m*_p [MeV]); see
+        ``shared/data/sn_profiles/README.md``.
+    neutrino_degeneracy : float, optional
+        Internal degrees of freedom g_nu of nu_e used to turn mu_nu into Y_nu [1]. The
+        pipeline passes ``rmf.neutrino_degeneracy`` (one value for the profile and the RMF);
+        without it ``neutrino_fraction`` and ``lepton_fraction`` are not computed.
 
     Returns
     -------
     xarray.Dataset
         Dim ``radius`` (km) with ``density`` [g cm^-3], ``baryon_density`` [fm^-3] (rho / m_u),
-        ``temperature``, ``mu_nu``, ``mu_e``, ``mu_n``, ``mu_p`` [MeV], ``electron_fraction``,
+        ``temperature``, ``mu_nu``, ``mu_e``, ``mu_n``, ``mu_p`` (with rest masses) [MeV],
+        ``potential_n``, ``potential_p``, ``effective_mass_n``, ``effective_mass_p`` [MeV],
+        ``electron_fraction``, ``muon_fraction``, ``free_neutron_fraction``,
+        ``free_proton_fraction`` [1] and, given ``neutrino_degeneracy``,
         ``neutrino_fraction`` and ``lepton_fraction`` [1].
 
     Notes
     -----
-    ``lepton_fraction`` = Y_e + Y_nu_e with Y_nu_e from the equilibrium mu_nu_e; muons and
-    mu/tau neutrinos are not part of it (the [C21] shells carry the electron flavour only).
+    The file's mu_n and mu_p are measured from the vacuum nucleon masses (its mu_nu =
+    mu_e + mu_p - mu_n - 1.29 MeV); they are returned with the rest masses added (CODATA m_n,
+    m_p, :mod:`lightmed.constants`), as every chemical potential in lightmed. U_N is the
+    non-relativistic single-particle potential, E_N = m_N + U_N + (kinetic energy with m*_N)
+    (module docstring); the nucleon densities it implies are checked in
+    :func:`lightmed.rmf.medium.profile_medium`. ``lepton_fraction`` = Y_e + Y_nu_e with
+    Y_nu_e from the equilibrium mu_nu_e; muons and mu/tau neutrinos are not part of it (the
+    [C21] shells carry the electron flavour only).
     """
     path = Path(path)
     if not path.exists():
@@ -261,42 +348,66 @@ def garching_profile(path: str | os.PathLike, *, neutrino_degeneracy: float = 1.
             path,
             f"line {bad[0] + 2 + GARCHING_HEADER_LINES}, column 'radius': radii must increase",
         )
-    for name in ("density_g_cm3", "temperature_mev"):
+    for name in (
+        "density_g_cm3",
+        "temperature_mev",
+        "effective_mass_n_mev",
+        "effective_mass_p_mev",
+    ):
         bad = np.flatnonzero(~(cols[name] > 0))
         if bad.size:
             raise _fail(
                 path, f"line {bad[0] + 1 + GARCHING_HEADER_LINES}, column '{name}': must be > 0"
             )
     n_b = cols["density_g_cm3"] * GRAM_CM3_TO_FM3
-    y_nu = (
-        neutrino_number_density_fm3(cols["mu_nu_mev"], cols["temperature_mev"], neutrino_degeneracy)
-        / n_b
-    )
     y_e = cols["electron_fraction"]
 
     def var(values, units, long_name):
         return xr.DataArray(values, dims="radius", attrs={"units": units, "long_name": long_name})
 
+    data = {
+        "density": var(cols["density_g_cm3"], "g cm-3", "mass density"),
+        "baryon_density": var(n_b, "fm-3", "baryon number density (rho / m_u)"),
+        "temperature": var(cols["temperature_mev"], "MeV", "temperature"),
+        "mu_nu": var(cols["mu_nu_mev"], "MeV", "electron-neutrino chemical potential"),
+        "mu_e": var(cols["mu_e_mev"], "MeV", "electron chemical potential (with rest mass)"),
+        "mu_n": var(
+            cols["mu_n_mev"] + M_NEUTRON_MEV,
+            "MeV",
+            "neutron chemical potential (with rest mass: file value + m_n)",
+        ),
+        "mu_p": var(
+            cols["mu_p_mev"] + M_PROTON_MEV,
+            "MeV",
+            "proton chemical potential (with rest mass: file value + m_p)",
+        ),
+        "electron_fraction": var(y_e, "1", "electron fraction Y_e"),
+        "muon_fraction": var(cols["muon_fraction"], "1", "net muon fraction Y_mu"),
+        "free_neutron_fraction": var(
+            cols["free_neutron_fraction"], "1", "free neutrons per baryon X_n"
+        ),
+        "free_proton_fraction": var(
+            cols["free_proton_fraction"], "1", "free protons per baryon X_p"
+        ),
+    }
+    for name in ("potential_n", "potential_p", "effective_mass_n", "effective_mass_p"):
+        col, units, long_name = _VARIABLES[name]
+        data[name] = var(cols[col], units, long_name)
+    attrs = {"profile_source": str(path), "profile_format": "garching_profile"}
+    if neutrino_degeneracy is not None:
+        y_nu = (
+            neutrino_number_density_fm3(
+                cols["mu_nu_mev"], cols["temperature_mev"], neutrino_degeneracy
+            )
+            / n_b
+        )
+        data["neutrino_fraction"] = var(y_nu, "1", "net electron-neutrino fraction Y_nu_e")
+        data["lepton_fraction"] = var(y_e + y_nu, "1", "lepton fraction Y_L = Y_e + Y_nu_e")
+        attrs["neutrino_degeneracy"] = float(neutrino_degeneracy)
     ds = xr.Dataset(
-        {
-            "density": var(cols["density_g_cm3"], "g cm-3", "mass density"),
-            "baryon_density": var(n_b, "fm-3", "baryon number density (rho / m_u)"),
-            "temperature": var(cols["temperature_mev"], "MeV", "temperature"),
-            "mu_nu": var(cols["mu_nu_mev"], "MeV", "electron-neutrino chemical potential"),
-            "mu_e": var(cols["mu_e_mev"], "MeV", "electron chemical potential (with rest mass)"),
-            "mu_n": var(cols["mu_n_mev"], "MeV", "neutron chemical potential (file convention)"),
-            "mu_p": var(cols["mu_p_mev"], "MeV", "proton chemical potential (file convention)"),
-            "electron_fraction": var(y_e, "1", "electron fraction Y_e"),
-            "neutrino_fraction": var(y_nu, "1", "net electron-neutrino fraction Y_nu_e"),
-            "lepton_fraction": var(y_e + y_nu, "1", "lepton fraction Y_L = Y_e + Y_nu_e"),
-        },
-        coords={"radius": ("radius", radius_km, {"units": "km", "long_name": "radius"})},
+        data, coords={"radius": ("radius", radius_km, {"units": "km", "long_name": "radius"})}
     )
-    ds.attrs.update(
-        profile_source=str(path),
-        profile_format="garching_profile",
-        neutrino_degeneracy=float(neutrino_degeneracy),
-    )
+    ds.attrs.update(attrs)
     return ds
 
 
@@ -321,10 +432,14 @@ def discretise_profile(
     Notes
     -----
     Averages conserve what the diffusion sum needs: the baryon density is the volume average
-    (baryon number per shell is exact), the fractions and the temperature are baryon-number
-    weighted averages (lepton number per shell is exact), mu_nu is volume weighted. The
-    integrals use the trapezoidal rule on the file's radial grid, refined at the shell edges
-    by linear interpolation.
+    (baryon number per shell is exact); every intensive quantity present in ``radial`` (the
+    temperature, the fractions, every chemical potential, U_n, U_p, m*_n, m*_p; see
+    ``_BARYON_WEIGHTED``) is the baryon-number weighted average
+    <q> = Int r^2 n_B q dr / Int r^2 n_B dr, so lepton number per shell is exact and linear
+    relations between the quantities (beta equilibrium mu_nu = mu_e + mu_p - mu_n,
+    mu*_N = mu_N - U_N - m_N + m*_N) hold for the shell values as they do point by point.
+    The integrals use the trapezoidal rule on the file's radial grid, refined at the shell
+    edges by linear interpolation.
     """
     if radii_km is None:
         if n_shells is None or r_max_km is None:
@@ -349,34 +464,21 @@ def discretise_profile(
     n_b = on_grid("baryon_density")
     weight_v = grid**2
     weight_b = grid**2 * n_b
-    out: dict[str, list[float]] = {
-        k: []
-        for k in ("baryon_density", "temperature", "lepton_fraction", "electron_fraction", "mu_nu")
-    }
-    fields = {
-        name: on_grid(name)
-        for name in ("temperature", "lepton_fraction", "electron_fraction", "mu_nu")
-    }
+    names = [name for name in _BARYON_WEIGHTED if name in radial]
+    fields = {name: on_grid(name) for name in names}
+    out: dict[str, list[float]] = {k: [] for k in ["baryon_density", *names]}
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
         sel = (grid >= lo) & (grid <= hi)
         x = grid[sel]
         vol = np.trapezoid(weight_v[sel], x)
         bar = np.trapezoid(weight_b[sel], x)
         out["baryon_density"].append(bar / vol)
-        for name in ("temperature", "lepton_fraction", "electron_fraction"):
+        for name in names:
             out[name].append(np.trapezoid(weight_b[sel] * fields[name][sel], x) / bar)
-        out["mu_nu"].append(np.trapezoid(weight_v[sel] * fields["mu_nu"][sel], x) / vol)
-    df = pd.DataFrame(
-        {
-            "shell": np.arange(1, len(edges)),
-            "r_outer_km": edges[1:],
-            "temperature_mev": out["temperature"],
-            "baryon_density_fm3": out["baryon_density"],
-            "lepton_fraction": out["lepton_fraction"],
-            "electron_fraction": out["electron_fraction"],
-            "mu_nu_mev": out["mu_nu"],
-        }
-    )
+    columns = {"shell": np.arange(1, len(edges)), "r_outer_km": edges[1:]}
+    for name, values in out.items():
+        columns[_VARIABLES[name][0]] = values
+    df = pd.DataFrame(columns)
     source = radial.attrs.get("profile_source", "radial profile")
     validate_shells(df.drop(columns="shell"), source, row_offset=1)
     return _dataset_from_columns(
@@ -385,15 +487,21 @@ def discretise_profile(
             "profile_source": source,
             "profile_format": "garching_profile (discretised)",
             "shell_radii_km": edges[1:].tolist(),
+            "shell_averaging": "baryon density: volume average; all other quantities: "
+            "baryon-number weighted",
         },
     )
 
 
-def load_snapshot(spec: dict, base_dir: str | os.PathLike = ".") -> xr.Dataset:
+def load_snapshot(
+    spec: dict, base_dir: str | os.PathLike = ".", *, neutrino_degeneracy: float | None = None
+) -> xr.Dataset:
     """Load a snapshot described by a ``config['snapshots'][name]`` block.
 
     ``spec['format']`` is ``shell_table`` or ``garching_profile``; a relative ``path`` is taken
-    relative to ``base_dir`` (the workflow directory).
+    relative to ``base_dir`` (the workflow directory). ``neutrino_degeneracy`` (g_nu [1],
+    config ``rmf.neutrino_degeneracy``) turns a radial profile's mu_nu into Y_nu; it is
+    required for ``garching_profile`` and unused for shell tables.
     """
     fmt = spec.get("format", "shell_table")
     path = Path(spec["path"])
@@ -402,7 +510,12 @@ def load_snapshot(spec: dict, base_dir: str | os.PathLike = ".") -> xr.Dataset:
     if fmt == "shell_table":
         return shell_table(path)
     if fmt == "garching_profile":
-        radial = garching_profile(path, neutrino_degeneracy=spec.get("neutrino_degeneracy", 1.0))
+        if neutrino_degeneracy is None:
+            raise InputError(
+                f"{path}: a garching_profile snapshot needs the neutrino degeneracy g_nu "
+                "(config rmf.neutrino_degeneracy) to turn mu_nu into Y_nu"
+            )
+        radial = garching_profile(path, neutrino_degeneracy=neutrino_degeneracy)
         shells = spec.get("shells", {})
         return discretise_profile(
             radial,

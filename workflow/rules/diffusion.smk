@@ -62,9 +62,12 @@ rule compute_sn_core_radial_bounds:
         profiles=expand(
             rules.ingest_profile.output.profile, snapshot=config["radial"]["snapshots"]
         ),
-        rmf=expand(
-            rules.solve_rmf.output.rmf, snapshot=config["radial"]["snapshots"], nature="dirac"
-        ),
+        rmf=[
+            rules.solve_rmf.output.rmf.format(
+                snapshot=s, medium=headline_medium(config, s), nature="dirac"
+            )
+            for s in config["radial"]["snapshots"]
+        ],
         radial=list(config["radial"]["garching_profiles"].values()),
     output:
         bounds="results/bounds/sn_core_radial_{model}.nc",
@@ -92,18 +95,21 @@ rule plot_sn_core_mfp_ratio:
         bl_vector=expand(
             rules.compute_mfp_model.output.mfp,
             snapshot=config["diffusion"]["plot_snapshot"],
+            medium=headline_medium(config, config["diffusion"]["plot_snapshot"]),
             nature="dirac",
             model="bl_vector",
         ),
         lnc_scalar=expand(
             rules.compute_mfp_model.output.mfp,
             snapshot=config["diffusion"]["plot_snapshot"],
+            medium=headline_medium(config, config["diffusion"]["plot_snapshot"]),
             nature="dirac",
             model="lnc_scalar",
         ),
         mfp_sm=expand(
             rules.compute_mfp.output.mfp,
             snapshot=config["diffusion"]["plot_snapshot"],
+            medium=headline_medium(config, config["diffusion"]["plot_snapshot"]),
             nature="dirac",
         ),
     output:

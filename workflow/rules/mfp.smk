@@ -1,7 +1,7 @@
 # Stages kernels and mfp: in-medium neutrino-nucleon mean free paths (physics.md §3).
-# compute_kernels -> results/kernels/{snapshot}_{nature}.nc (mediator-independent K0, K1, K2);
-# compute_mfp -> results/mfp/{snapshot}_{nature}.nc (SM);
-# compute_mfp_model -> results/mfp/{snapshot}_{nature}_{model}.nc ((mass, coupling) grids).
+# compute_kernels -> results/kernels/{snapshot}_{medium}_{nature}.nc (mediator-independent
+# K0, K1, K2); compute_mfp -> results/mfp/{snapshot}_{medium}_{nature}.nc (SM);
+# compute_mfp_model -> results/mfp/{snapshot}_{medium}_{nature}_{model}.nc ((mass, coupling)).
 
 
 # compute_kernels is eligible for between-workflow caching (--cache), which Snakemake refuses
@@ -9,14 +9,16 @@
 rule compute_kernels:
     input:
         unpack(
-            lambda w: kernels_input(config, w.snapshot, w.nature, rules.solve_rmf.output.rmf)
+            lambda w: kernels_input(
+                config, w.snapshot, w.medium, w.nature, rules.solve_rmf.output.rmf
+            )
         ),
     output:
-        kernels="results/kernels/{snapshot}_{nature}.nc",
+        kernels="results/kernels/{snapshot}_{medium}_{nature}.nc",
     params:
         kernels=config["kernels"],
     log:
-        "logs/compute_kernels/{snapshot}_{nature}.log",
+        "logs/compute_kernels/{snapshot}_{medium}_{nature}.log",
     threads: 2
     resources:
         mem_mb=lambda w: 3000 if w.nature == "majorana" else 2000,
@@ -32,13 +34,13 @@ rule compute_mfp:
     input:
         kernels=rules.compute_kernels.output.kernels,
     output:
-        mfp="results/mfp/{snapshot}_{nature}.nc",
+        mfp="results/mfp/{snapshot}_{medium}_{nature}.nc",
     params:
         mfp=config["mfp"],
     log:
-        "logs/compute_mfp/{snapshot}_{nature}.log",
+        "logs/compute_mfp/{snapshot}_{medium}_{nature}.log",
     benchmark:
-        "benchmarks/results/compute_mfp/{snapshot}_{nature}.tsv"
+        "benchmarks/results/compute_mfp/{snapshot}_{medium}_{nature}.tsv"
     threads: 1
     resources:
         mem_mb=2000,
@@ -52,17 +54,22 @@ rule compute_mfp:
 rule compute_mfp_model:
     input:
         kernels=lambda w: model_kernels(
-            config, w.snapshot, w.nature, w.model, rules.compute_kernels.output.kernels
+            config,
+            w.snapshot,
+            w.medium,
+            w.nature,
+            w.model,
+            rules.compute_kernels.output.kernels,
         ),
     output:
-        mfp="results/mfp/{snapshot}_{nature}_{model}.nc",
+        mfp="results/mfp/{snapshot}_{medium}_{nature}_{model}.nc",
     params:
         mfp=config["mfp"],
         model=lambda w: model_params(config, w.model),
     log:
-        "logs/compute_mfp_model/{snapshot}_{nature}_{model}.log",
+        "logs/compute_mfp_model/{snapshot}_{medium}_{nature}_{model}.log",
     benchmark:
-        "benchmarks/results/compute_mfp_model/{snapshot}_{nature}_{model}.tsv"
+        "benchmarks/results/compute_mfp_model/{snapshot}_{medium}_{nature}_{model}.tsv"
     wildcard_constraints:
         model="|".join(SN_CORE_MODELS),
     threads: 2

@@ -7,7 +7,7 @@ rule ingest_profile:
     output:
         profile="results/profiles/{snapshot}.nc",
     params:
-        snapshot=lambda w: config["snapshots"][w.snapshot],
+        ingest=lambda w: ingest_params(config, w.snapshot),
     log:
         "logs/ingest_profile/{snapshot}.log",
     benchmark:

@@ -1,4 +1,6 @@
-# Stage 2 (rmf): per-shell TM1 relativistic mean field at finite temperature.
+# Stage 2 (rmf): the nuclear medium per shell, for every snapshot x medium x nature: a
+# finite-temperature relativistic mean field (c21, tm1, nl3, dd2) or the snapshot's own
+# effective masses and potentials (profile).
 
 
 # No benchmark: directive here: Snakemake refuses it on rules eligible for between-workflow
@@ -7,11 +9,11 @@ rule solve_rmf:
     input:
         profile=rules.ingest_profile.output.profile,
     output:
-        rmf="results/rmf/{snapshot}_{nature}.nc",
+        rmf="results/rmf/{snapshot}_{medium}_{nature}.nc",
     params:
-        rmf=lambda w: rmf_params(config, w.nature),
+        rmf=lambda w: rmf_params(config, w.medium, w.nature),
     log:
-        "logs/solve_rmf/{snapshot}_{nature}.log",
+        "logs/solve_rmf/{snapshot}_{medium}_{nature}.log",
     threads: 1
     resources:
         mem_mb=1000,

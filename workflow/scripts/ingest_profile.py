@@ -6,8 +6,12 @@ from lightmed.profiles import load_snapshot
 
 
 def main(snakemake, logger):
-    spec = dict(snakemake.params.snapshot)
-    profile = load_snapshot({**spec, "path": snakemake.input.source})
+    params = dict(snakemake.params.ingest)
+    spec = dict(params["snapshot"])
+    profile = load_snapshot(
+        {**spec, "path": snakemake.input.source},
+        neutrino_degeneracy=params["neutrino_degeneracy"],
+    )
     logger.info(
         "%d shells from %s (%s)",
         profile.sizes["shell"],
@@ -23,7 +27,7 @@ def main(snakemake, logger):
         title=f"SN shell profile {snakemake.wildcards.snapshot}",
         rule=snakemake.rule,
         wildcards=dict(snakemake.wildcards),
-        params=spec,
+        params=params,
         references=["C21"],
     )
 

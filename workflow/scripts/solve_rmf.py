@@ -1,32 +1,36 @@
-"""Rule solve_rmf: TM1 finite-temperature mean field for every shell of one snapshot."""
+"""Rule solve_rmf: the nuclear medium of every shell of one snapshot (RMF or the profile's)."""
 
 from lightmed.io import read_artifact, write_artifact
 from lightmed.logs import run_rule
-from lightmed.rmf import solve_profile
+from lightmed.rmf import solve_medium
 from lightmed.store import reuse_or_compute
 
 
 def compute(snakemake, logger, params):
     profile = read_artifact(snakemake.input.profile, stage="profiles")
-    rmf = solve_profile(profile, **params)
+    rmf = solve_medium(profile, **params)
+    w = snakemake.wildcards
     logger.info(
-        "solved %d shells (%s, preset %s), max residual %.2e",
+        "%d shells, medium %s (%s), max residual %.2e",
         rmf.sizes["shell"],
+        params["medium"],
         params["lepton_mode"],
-        params["preset"],
         float(rmf["solver_residual"].max()),
     )
-    rmf.attrs.update(snapshot=snakemake.wildcards.snapshot, nature=snakemake.wildcards.nature)
+    for name in ("density_residual_n", "density_residual_p"):
+        if name in rmf:
+            logger.info("%s: %s", name, " ".join(f"{x:+.2e}" for x in rmf[name].values))
+    rmf.attrs.update(snapshot=w.snapshot, nature=w.nature)
     write_artifact(
         rmf,
         snakemake.output.rmf,
         stage="rmf",
-        title=f"TM1 mean field per shell: {snakemake.wildcards.snapshot}, "
-        f"{snakemake.wildcards.nature} neutrinos",
+        title=f"Nuclear medium per shell ({rmf.attrs['rmf_preset']}): {w.snapshot}, "
+        f"{w.nature} neutrinos",
         rule=snakemake.rule,
-        wildcards=dict(snakemake.wildcards),
+        wildcards=dict(w),
         params=params,
-        references=["C21", "TM1"],
+        references=["C21", rmf.attrs["rmf_reference"]],
         inputs=[profile],
     )
 

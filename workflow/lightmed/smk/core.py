@@ -1,8 +1,34 @@
-"""Rule helpers for the profiles and rmf stages."""
+"""Rule helpers for the profiles and rmf stages, and the ``{medium}`` dimension.
+
+Every snapshot is solved in each of its nuclear media (config ``rmf.media``, or the
+snapshot's own ``media:`` list); the first medium of a snapshot is its *headline* medium,
+the one the SN-core bounds use.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+
+from ..errors import ConfigError
+
+#: Medium keys (the {medium} wildcard) = lightmed.rmf.MEDIA and the schema's enum (a test
+#: keeps the three equal); a literal here so the Snakefile does not import the numba kernels.
+MEDIA: tuple[str, ...] = ("tm1", "c21", "nl3", "dd2", "profile")
+
+#: Profile columns a shell table needs for medium ``profile`` (profiles.SHELL_COLUMNS names).
+_PROFILE_MEDIUM_COLUMNS = (
+    "mu_nu_mev",
+    "mu_e_mev",
+    "mu_n_mev",
+    "mu_p_mev",
+    "potential_n_mev",
+    "potential_p_mev",
+    "effective_mass_n_mev",
+    "effective_mass_p_mev",
+    "electron_fraction",
+)
 
 
 def snapshot_file(config: dict, snapshot: str) -> str:
@@ -15,13 +41,101 @@ def snapshot_file(config: dict, snapshot: str) -> str:
     return config["snapshots"][snapshot]["path"]
 
 
-def rmf_params(config: dict, nature: str) -> dict[str, Any]:
-    """What the RMF solve of one nature depends on (and nothing else)."""
-    rmf = config["rmf"]
+def snapshot_media(config: dict, snapshot: str) -> list[str]:
+    """Media of one snapshot: its own ``media:`` list, else ``rmf.media`` (first = headline)."""
+    return list(config["snapshots"][snapshot].get("media") or config["rmf"]["media"])
+
+
+def headline_medium(config: dict, snapshot: str) -> str:
+    """The medium whose mean free paths the SN-core bounds of ``snapshot`` use."""
+    return snapshot_media(config, snapshot)[0]
+
+
+def media_constraint() -> str:
+    """Wildcard constraint of ``{medium}``: every known medium key."""
+    return "|".join(sorted(MEDIA, key=len, reverse=True))
+
+
+def ingest_params(config: dict, snapshot: str) -> dict[str, Any]:
+    """What ingesting one snapshot depends on: its block and, for radial profiles, g_nu.
+
+    A shell table does not depend on ``rmf.neutrino_degeneracy`` (None), so changing it
+    reruns only the radial snapshots' ingestion (their Y_nu, hence Y_L, use it).
+    """
+    spec = config["snapshots"][snapshot]
+    radial = spec.get("format", "shell_table") == "garching_profile"
     return {
-        "preset": rmf["preset"],
-        "overrides": rmf["overrides"],
+        "snapshot": spec,
+        "neutrino_degeneracy": config["rmf"]["neutrino_degeneracy"] if radial else None,
+    }
+
+
+def rmf_params(config: dict, medium: str, nature: str) -> dict[str, Any]:
+    """What the rmf artifact of one medium and nature depends on (and nothing else)."""
+    rmf = config["rmf"]
+    params: dict[str, Any] = {
+        "medium": medium,
         "neutrino_degeneracy": rmf["neutrino_degeneracy"],
         "lepton_mode": rmf["lepton_mode"][nature],
-        "tolerance": rmf["tolerance"],
     }
+    if medium == "profile":
+        params["profile_mu_eff"] = rmf["profile_mu_eff"]
+    else:
+        params.update(overrides=rmf["overrides"], tolerance=rmf["tolerance"])
+    return params
+
+
+def medium_targets(
+    config: dict, pattern: str, natures: Iterable[str] | None = None, **extra: str
+) -> list[str]:
+    """``pattern`` formatted for every snapshot x its media (x nature, x ``extra`` fields)."""
+    natures = list(config["natures"] if natures is None else natures)
+    return [
+        pattern.format(snapshot=snapshot, medium=medium, nature=nature, **extra)
+        for snapshot in config["snapshots"]
+        for medium in snapshot_media(config, snapshot)
+        for nature in natures
+    ]
+
+
+def _shell_table_columns(path: str) -> list[str] | None:
+    """Header columns of a shell table (None if unreadable: ingestion reports it)."""
+    try:
+        with open(path) as fh:
+            for line in fh:
+                stripped = line.strip()
+                if stripped and not stripped.startswith("#"):
+                    return [c.strip() for c in stripped.split(",")]
+    except OSError:
+        return None
+    return None
+
+
+def check_media(config: dict) -> None:
+    """Medium ``profile`` needs the snapshot's own medium; refuse it for snapshots without.
+
+    A ``garching_profile`` snapshot always has it; a shell table must carry the columns of
+    ``_PROFILE_MEDIUM_COLUMNS`` (checked on its header when the file exists).
+
+    Raises
+    ------
+    ConfigError
+        One line naming the snapshot and what to change.
+    """
+    for name, spec in config.get("snapshots", {}).items():
+        media = spec.get("media") or config.get("rmf", {}).get("media", [])
+        if "profile" not in media or spec.get("format", "shell_table") == "garching_profile":
+            continue
+        key = f"snapshots.{name}.media" if spec.get("media") else "rmf.media"
+        path = spec.get("path", "")
+        columns = _shell_table_columns(path) if Path(path).is_file() else None
+        if columns is None:
+            continue  # a missing file is reported, with its name, when it is ingested
+        missing = [c for c in _PROFILE_MEDIUM_COLUMNS if c not in columns]
+        if missing:
+            raise ConfigError(
+                f"config: {key} asks for medium 'profile' for snapshot {name}, but its shell "
+                f"table {path} has no simulation medium (missing {', '.join(missing)}); use an "
+                f"RMF medium ({', '.join(m for m in MEDIA if m != 'profile')}) or a "
+                "garching_profile snapshot"
+            )

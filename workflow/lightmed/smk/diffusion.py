@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .core import headline_medium
 from .models import registry
 
 _ROLES = ("snapshot_dt_10s", "snapshot_dt_2sm", "snapshot_nur")
@@ -27,11 +28,17 @@ def diffusion_physics(config: dict) -> dict[str, Any]:
 def diffusion_input(
     config: dict, model: str, mfp_model: str, mfp_sm: str, profile: str
 ) -> dict[str, list[str]]:
-    """Inputs of ``compute_diffusion`` for one model, from the upstream output patterns."""
+    """Inputs of ``compute_diffusion`` for one model, from the upstream output patterns.
+
+    Each snapshot's mean free paths in its headline medium (the first of its media).
+    """
     snaps = diffusion_snapshots(config)
     nature = registry(config)[model].nature
+    media = {s: headline_medium(config, s) for s in snaps}
     return {
-        "mfp_model": [mfp_model.format(snapshot=s, nature=nature, model=model) for s in snaps],
-        "mfp_sm": [mfp_sm.format(snapshot=s, nature=nature) for s in snaps],
+        "mfp_model": [
+            mfp_model.format(snapshot=s, medium=media[s], nature=nature, model=model) for s in snaps
+        ],
+        "mfp_sm": [mfp_sm.format(snapshot=s, medium=media[s], nature=nature) for s in snaps],
         "profiles": [profile.format(snapshot=s) for s in snaps],
     }
