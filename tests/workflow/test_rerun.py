@@ -76,7 +76,7 @@ def test_model_grid_reruns_mfp_grids_not_rmf_or_kernels(pipeline, tmp_path):
     _, jobs = _plan(pipeline, tmp_path, edit)
     rules = _rules(jobs)
     assert "compute_mfp_model" in rules
-    assert "compute_diffusion" in rules and "compute_sn_core_bounds" in rules
+    assert "compute_sn_core" in rules
     assert not rules & {"ingest_profile", "solve_rmf", "compute_kernels", "compute_mfp"}
     assert not rules & {"compute_rates", "compute_sensitivity"}
 
@@ -89,7 +89,7 @@ def test_tm1_parameter_reruns_everything_downstream_of_rmf(pipeline, tmp_path):
     rmf = {(w["snapshot"], w["medium"], w["nature"]) for rule, w, _ in jobs if rule == "solve_rmf"}
     assert rmf == {(s, "c21", n) for s in config["snapshots"] for n in config["natures"]}
     rules = _rules(jobs)
-    for rule in ("compute_kernels", "compute_mfp", "compute_mfp_model", "compute_diffusion"):
+    for rule in ("compute_kernels", "compute_mfp", "compute_mfp_model", "compute_sn_core"):
         assert rule in rules, rule
     assert not rules & {"ingest_profile", "compute_rates", "compute_sensitivity"}
 
