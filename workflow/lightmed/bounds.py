@@ -14,7 +14,8 @@ intervals [lower, upper]:
 * :func:`solve_bracketing`: any f that is continuous in g (e.g. the diffusion time built from
   Rosseland-mean mean free paths, sum_k w_k / sum_j w_kj lambda_kj(g), which is rational but
   not polynomial in g^2). A scan on a log grid plus caller-supplied hint points finds the
-  sign changes, and each is bisected in ln g to a relative width ``rtol`` (default 1e-13).
+  sign changes, and each is refined in ln g (Illinois false position with bisection
+  safeguards) to a relative width ``rtol`` (default 1e-13).
   Two crossings closer than one scan step are found only if a hint separates them, so
   callers pass the stationary points and the roots of a polynomial proxy as hints.
 
@@ -206,7 +207,7 @@ def solve_bracketing(
         Top of the range [1].
     coupling_min : float, optional
         Bottom of the log scan [1] (default ``coupling_max * 1e-12``); a crossing between 0 and
-        ``coupling_min`` is still found (bisected in g) when f(0) and f(coupling_min) differ.
+        ``coupling_min`` is still found (refined in g) when f(0) and f(coupling_min) differ.
     points_per_decade : int
         Density of the log scan.
     hints : numpy.ndarray, optional
@@ -243,12 +244,12 @@ def solve_bracketing(
     exceeded = values > 0
     distinct = nodes[..., 1:] > nodes[..., :-1]
     change = (exceeded[..., 1:] != exceeded[..., :-1]) & distinct
-    # Refine every sign change: bisection in ln g (in g for the segment that starts at 0).
+    # Refine every sign change in ln g (in g for the segment that starts at 0).
     idx = np.nonzero(change)
     lo, hi = nodes[..., :-1][idx], nodes[..., 1:][idx]
-    lo_exc = exceeded[..., :-1][idx]
+    f_lo, f_hi = values[..., :-1][idx], values[..., 1:][idx]
     batch = idx[:-1]
-    roots = _bisect(fun, shape, batch, lo, hi, lo_exc, rtol)
+    roots = _refine(fun, shape, batch, lo, hi, f_lo, f_hi, rtol)
     crossings = np.full(change.shape, np.nan)
     crossings[idx] = roots
     return _intervals_from_crossings(
@@ -256,46 +257,85 @@ def solve_bracketing(
     )
 
 
-def _bisect(fun, shape, batch, lo, hi, lo_exc, rtol):
-    """Bisect brackets [lo, hi] (one per sign change) until hi/lo - 1 < rtol; return midpoints.
+def _refine(fun, shape, batch, lo, hi, f_lo, f_hi, rtol):
+    """Refine brackets [lo, hi] (one per sign change of f > 0) to a relative width ``rtol``.
 
-    All brackets are refined together: each step evaluates ``fun`` on a ``shape + (k,)``
-    array holding one trial point per bracket of each problem (NaN-free: unused slots repeat
-    a valid coupling and are ignored).
+    Illinois (modified regula falsi) in u = ln g -- in g for brackets that start at 0 --
+    evaluated as a pair c -/+ h (h ~ rtol/2) so that the bracket collapses as soon as the
+    estimate is that close; a bisection step whenever the false-position point is not
+    strictly inside the bracket, and pure bisection after 40 iterations (guaranteed
+    termination, also where f is flat at the level of its rounding noise near the root).
+    All brackets are refined together: each step evaluates ``fun`` once on a
+    ``shape + (2k,)`` array with the trial pair of every bracket of each problem (unused slots
+    repeat a valid coupling).
+    Returns the midpoint of each final bracket.
     """
     if lo.size == 0:
         return lo
+    n_prob = int(np.prod(shape, dtype=int)) if shape else 1
     flat = np.ravel_multi_index(batch, shape) if shape else np.zeros(lo.size, dtype=int)
-    # slot of each bracket within its problem
     order = np.argsort(flat, kind="stable")
     slot = np.empty(lo.size, dtype=int)
-    counts = np.bincount(flat, minlength=int(np.prod(shape, dtype=int)) if shape else 1)
+    counts = np.bincount(flat, minlength=n_prob)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     slot[order] = np.arange(lo.size) - np.repeat(starts, counts)
     k = int(counts.max())
-    lo, hi = lo.copy(), hi.copy()
-    zero = lo == 0.0
-    # Iterations: ln-width from one scan step (or a linear [0, g_min] bracket) down to rtol.
-    n_iter = 200
-    for _ in range(n_iter):
-        log_mid = np.sqrt(lo * hi)
-        mid = np.where(zero, 0.5 * (lo + hi), log_mid)
-        trial = np.full((int(np.prod(shape, dtype=int)) if shape else 1, k), np.nan)
-        trial[flat, slot] = mid
-        # fill unused slots with the problem's first trial point (harmless, ignored)
+    linear = lo == 0.0  # [0, g_min]: work in g itself
+    with np.errstate(divide="ignore"):
+        a = np.where(linear, lo, np.log(np.where(linear, 1.0, lo)))
+        b = np.where(linear, hi, np.log(hi))
+    # f <= 0 counts as "not excluded": shift exact zeros to the negative side
+    fa = np.where(f_lo > 0, f_lo, np.minimum(f_lo, -0.0) - 1e-300)
+    fb = np.where(f_hi > 0, f_hi, np.minimum(f_hi, -0.0) - 1e-300)
+    kept = np.zeros(lo.size, dtype=int)  # which end was kept last (+1: a, -1: b)
+    done = np.zeros(lo.size, dtype=bool)
+    scale = np.where(linear, np.abs(hi), 1.0)
+    for it in range(300):
+        with np.errstate(all="ignore"):
+            c = (a * fb - b * fa) / (fb - fa)
+        lo_ab, hi_ab = np.minimum(a, b), np.maximum(a, b)
+        inside = np.isfinite(c) & (c > lo_ab) & (c < hi_ab)
+        c = np.where(inside & (it < 40), c, 0.5 * (a + b))
+        # a pair c -/+ h around the estimate: once it is within h of the root, the bracket
+        # collapses to width 2h < rtol in one step
+        h = np.minimum(0.4 * rtol * scale, 0.25 * (hi_ab - lo_ab))
+        pair = np.stack([np.maximum(c - h, lo_ab), np.minimum(c + h, hi_ab)], -1)
+        g = np.where(linear[:, None], pair, np.exp(pair))
+        trial = np.full((n_prob, 2 * k), np.nan)
+        trial[flat, 2 * slot] = g[:, 0]
+        trial[flat, 2 * slot + 1] = g[:, 1]
         first = np.where(np.isnan(trial[:, :1]), 1.0, trial[:, :1])
         trial = np.where(np.isnan(trial), first, trial)
         with np.errstate(all="ignore"):
-            values = np.asarray(fun(trial.reshape(shape + (k,))), float).reshape(-1, k)
-        exc = values[flat, slot] > 0
-        same = exc == lo_exc
-        lo = np.where(same, mid, lo)
-        hi = np.where(same, hi, mid)
-        zero = lo == 0.0
-        done = (~zero) & (hi <= lo * (1.0 + rtol))
+            values = np.asarray(fun(trial.reshape(tuple(shape) + (2 * k,))), float)
+        values = values.reshape(-1, 2 * k)
+        f_pair = np.stack([values[flat, 2 * slot], values[flat, 2 * slot + 1]], -1)
+        f_pair = np.where(f_pair > 0, f_pair, np.minimum(f_pair, -0.0) - 1e-300)
+        # orient the pair from the a side to the b side
+        a_first = a <= b
+        u_near_a = np.where(a_first, pair[:, 0], pair[:, 1])
+        u_near_b = np.where(a_first, pair[:, 1], pair[:, 0])
+        f_near_a = np.where(a_first, f_pair[:, 0], f_pair[:, 1])
+        f_near_b = np.where(a_first, f_pair[:, 1], f_pair[:, 0])
+        upd = ~done
+        split = upd & ((f_near_a > 0) != (f_near_b > 0))  # root between the pair
+        a, fa = np.where(split, u_near_a, a), np.where(split, f_near_a, fa)
+        b, fb = np.where(split, u_near_b, b), np.where(split, f_near_b, fb)
+        rest = upd & ~split
+        same_as_b = (f_near_a > 0) == (fb > 0)  # both pair points on b's side
+        # the pair replaces b (a kept): halve f(a) if a was kept last time too (Illinois)
+        rb = rest & same_as_b
+        fa = np.where(rb & (kept == 1), 0.5 * fa, fa)
+        b, fb = np.where(rb, u_near_a, b), np.where(rb, f_near_a, fb)
+        ra = rest & ~same_as_b
+        fb = np.where(ra & (kept == -1), 0.5 * fb, fb)
+        a, fa = np.where(ra, u_near_b, a), np.where(ra, f_near_b, fa)
+        kept = np.where(rb, 1, np.where(ra, -1, np.where(split, 0, kept)))
+        done = np.abs(b - a) <= rtol * scale
         if bool(done.all()):
             break
-    return np.where(lo_exc, hi, lo) * 0.5 + np.where(lo_exc, lo, hi) * 0.5
+    mid = 0.5 * (a + b)
+    return np.where(linear, mid, np.exp(mid))
 
 
 def _intervals_from_crossings(start_exceeded, crossings, change, coupling_max, width):

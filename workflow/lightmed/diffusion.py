@@ -271,19 +271,19 @@ class RosselandTime:
         """Delta t [s] at couplings of shape ``self.shape + (k,)``."""
         g = np.asarray(coupling, float)
         out = np.empty(g.shape)
+        a0, a1, a2 = (a[..., None, :, :] for a in (self.a0, self.a1, self.a2))
+        w = self.w[..., None, :, :]
+        area = self.area[..., None, :]
         for start in range(0, g.shape[-1], chunk):
-            x = g[..., start : start + chunk] ** 2
-            xs = x[..., None, None]
+            x = (g[..., start : start + chunk] ** 2)[..., None, None]
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                rate = (
-                    self.a0[..., None, :, :]
-                    + self.a1[..., None, :, :] * xs
-                    + self.a2[..., None, :, :] * xs * xs
-                )
-                mean_lambda = (self.w[..., None, :, :] / rate).sum(-1)
-                terms = np.where(
-                    self.area[..., None, :] > 0, self.area[..., None, :] / mean_lambda, 0.0
-                )
+                rate = a2 * x  # Horner, in place: A0 + x (A1 + x A2)
+                rate += a1
+                rate *= x
+                rate += a0
+                np.divide(w, rate, out=rate)
+                mean_lambda = rate.sum(-1)
+                terms = np.where(area > 0, area / mean_lambda, 0.0)
             out[..., start : start + chunk] = terms.sum(-1) / C_M_PER_S
         return out
 

@@ -287,12 +287,21 @@ def cell_opacities(
         # Mediator terms: one energy grid shared by all cells, so the (energy, mass) cross
         # sections are evaluated once per flavour and the spectral average is a matrix product.
         grid_e, grid_w = _shared_energy_grid(t, prof.mu_nu_mev[idx], n_per_panel)
+        # s = q_alpha c_N: one evaluation per nucleon at the flavour of largest |q_alpha|,
+        # the others scaled by q_alpha/q_ref (interference) and its square (new physics)
         flavours = sorted({_SPECIES[s][0] for s in species})
-        sig = {
-            (f, nuc): nc_cross_section_coefficients(grid_e[:, None], masses, nuc, model, f, physics)
-            for f in flavours
+        q = {f: model.neutrino_charge(f) for f in flavours}
+        f_ref = max(flavours, key=lambda f: abs(q[f]))
+        ref_sig = {
+            nuc: nc_cross_section_coefficients(grid_e[:, None], masses, nuc, model, f_ref, physics)
             for nuc in NUCLEONS
         }
+        sig = {}
+        for f in flavours:
+            r = q[f] / q[f_ref] if q[f_ref] else 0.0
+            for nuc in NUCLEONS:
+                sm_, i_, n_ = ref_sig[nuc]
+                sig[f, nuc] = (sm_, r * i_, r * r * n_)
     ref = model if model is not None else PRESETS["vector"]  # only its SM part is used
     for f_i, name in enumerate(species):
         flavour, sm_species = _SPECIES[name]

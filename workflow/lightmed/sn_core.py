@@ -59,8 +59,8 @@ CRITERIA: dict[str, tuple[str, str, str]] = {
 assert set(CRITERIA) == set(ALL_CRITERIA)
 
 #: Scan density and range of the bracketing solver (Rosseland Delta t), per decade / decades.
-SCAN_POINTS_PER_DECADE = 16
-SCAN_DECADES = 9
+SCAN_POINTS_PER_DECADE = 8
+SCAN_DECADES = 8
 
 
 # --------------------------------------------------------------------------------------------
