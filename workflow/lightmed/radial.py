@@ -26,7 +26,8 @@ B-L q_alpha = -1, c_N = 1. The heavy flavours are one species nu_x when q_mu = q
 nu_mu, nu_tau separately otherwise. A criterion about a flavour the model does not couple to
 (tau needs nu_e) is reported "not applicable" in ``status``, never as a bound.
 
-Cross sections (per nucleon, free nucleons, no final-state blocking):
+Cross sections (per nucleon, free nucleons, no final-state blocking; implemented in
+:mod:`lightmed.cevns.nucleon`):
 
 * NC: the CEvNS formulas of physics.md §5 for a single nucleon (A = 1, Z = 0/1, F = 1,
   m_T = m_N = 939 MeV), with the SM charge Q_w^2/4 -> (Q_w^2 + 3 g_A^2)/4 so that the axial
@@ -54,23 +55,21 @@ quadratic in g^2 and N is proportional to g^8, so the bounds are closed-form roo
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
-from scipy import constants as _sc
 
 from .bounds import Criterion, bound_dataset, solve_polynomial
-from .constants import (
-    C_M_PER_S,
-    G_FERMI_MEV2,
-    HBARC_MEV_FM,
-    M_ELECTRON_MEV,
-    M_NUCLEON_MEV,
-    SIN2_THETA_W,
+from .cevns.nucleon import (  # noqa: F401 - G_AXIAL, Q_NP_MEV re-exported
+    G_AXIAL,
+    NUCLEONS,
+    Q_NP_MEV,
+    NucleonPhysics,
+    cc_cross_section_fm2,
+    nc_cross_section_coefficients,
 )
+from .constants import C_M_PER_S, M_ELECTRON_MEV
 from .diffusion import label_coords
 from .errors import ConfigError, InputError
 from .models import PRESETS, MediatorModel
@@ -84,16 +83,8 @@ from .radial_profile import (  # noqa: F401 - re-exported: the method's public i
 )
 from .sn_core import snapshot_label
 
-#: neutron - proton mass difference Q [MeV] (CODATA, scipy).
-Q_NP_MEV: float = (
-    _sc.physical_constants["neutron mass energy equivalent in MeV"][0]
-    - _sc.physical_constants["proton mass energy equivalent in MeV"][0]
-)
-#: nucleon axial coupling g_A used by [ST21]-style estimates (physics.md §4.3).
-G_AXIAL: float = 1.27
 #: Species of the SM opacities (nu_x: any heavy flavour, mu = 0, no CC).
 FLAVOURS: tuple[str, ...] = ("nu_e", "nubar_e", "nu_x")
-NUCLEONS: tuple[str, ...] = ("n", "p")
 #: Radial-method species -> registry flavour (e, mu, tau) and the SM species it uses.
 _SPECIES: dict[str, tuple[str, str]] = {
     "nu_e": ("e", "nu_e"),
@@ -125,121 +116,12 @@ _FM_TO_M = 1e-15
 _KM_TO_M = 1e3
 
 
-@dataclass(frozen=True)
-class NucleonPhysics:
-    """Parameters of the nucleon-level cross sections (defaults: physics.md §4.3)."""
-
-    g_axial: float = G_AXIAL
-    sin2_theta_w: float = SIN2_THETA_W
-    nucleon_mass_mev: float = M_NUCLEON_MEV
-    q_value_mev: float = Q_NP_MEV
-    include_charged_current: bool = True
-
-    @classmethod
-    def from_config(cls, block: Mapping[str, object]) -> NucleonPhysics:
-        return cls(
-            g_axial=float(block.get("g_axial", G_AXIAL)),
-            include_charged_current=bool(block.get("include_charged_current", True)),
-        )
-
-
-# --------------------------------------------------------------------------------------------
-# cross sections
-# --------------------------------------------------------------------------------------------
-def _log1p_ratio_terms(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (log1p(y), log1p(y)/y - 1, log1p(y) - y/(1+y)) accurately for y >= 0."""
-    y = np.asarray(y, dtype=float)
-    small = y < 1e-4
-    ys = np.where(small, y, 0.0)
-    yl = np.where(small, 1.0, y)
-    l1p = np.log1p(y)
-    r1 = np.where(small, -ys / 2 + ys**2 / 3 - ys**3 / 4, np.log1p(yl) / yl - 1.0)
-    r2 = np.where(small, ys**2 / 2 - 2 * ys**3 / 3 + 3 * ys**4 / 4, np.log1p(yl) - yl / (1.0 + yl))
-    return l1p, r1, r2
-
-
-def nc_cross_section_coefficients(
-    energy_mev,
-    mass_mev,
-    nucleon: str,
-    model: MediatorModel,
-    flavour: str,
-    physics: NucleonPhysics = NucleonPhysics(),
-):
-    """Neutral-current nu-nucleon cross section as sigma = sm + int g^2 + np g^4 [fm^2].
-
-    Parameters
-    ----------
-    energy_mev : array_like
-        Neutrino energy E [MeV].
-    mass_mev : array_like
-        Mediator mass m [MeV] (broadcast against ``energy_mev``).
-    nucleon : {"n", "p"}
-    model : MediatorModel
-        Registry model; g is its axis coupling.
-    flavour : str
-        Neutrino flavour (``e``, ``mu``, ``tau``): s = q_alpha c_N.
-
-    Notes
-    -----
-    physics.md §5 CEvNS with A = 1, F = 1 and Q_w^2 -> Q_w^2 + 3 g_A^2 (§4.3). With
-    D = 2 m_N E_r + m^2, K = 1 - m_N E_r / (2E^2) and E_r in [0, X], X = 2E^2/(m_N + 2E):
-    sm = G_F^2 m_N/pi (Q_w^2 + 3g_A^2)/4 int K; vector int = -G_F m_N Q_w s/(sqrt2 pi) int K/D,
-    np = s^2 m_N/(2 pi) int K/D^2; scalar np = s^2 m_N^2/(4 pi E^2) int E_r / D^2. The
-    integrals are elementary (done in closed form, series for small X/m^2).
-    """
-    if nucleon not in NUCLEONS:
-        raise ConfigError(f"unknown nucleon {nucleon!r}; use n or p")
-    s = model.charge_product(flavour, nucleon)
-    e, m = np.broadcast_arrays(np.asarray(energy_mev, float), np.asarray(mass_mev, float))
-    mn = physics.nucleon_mass_mev
-    gf = G_FERMI_MEV2
-    qw = 1.0 if nucleon == "n" else -(1.0 - 4.0 * physics.sin2_theta_w)
-    x_max = 2.0 * e**2 / (mn + 2.0 * e)
-    a = mn / (2.0 * np.where(e > 0, e, 1.0) ** 2)
-    b = 2.0 * mn
-    m2 = np.maximum(m**2, 1e-300)
-    y = b * x_max / m2
-    l1p, r1, r2 = _log1p_ratio_terms(y)
-    int_k = x_max - 0.5 * a * x_max**2
-    # int K/D dx = (1/b)[log1p(y) + a X (log1p(y)/y - 1)]
-    int_k_d = (l1p + a * x_max * r1) / b
-    # int K/D^2 dx = X/(m^2 D1) - (a/b^2)(log1p(y) - y/(1+y)),  D1 = m^2 (1+y)
-    int_k_d2 = x_max / (m2 * m2 * (1.0 + y)) - a / b**2 * r2
-    # int x/D^2 dx = (1/b^2)(log1p(y) - y/(1+y))
-    int_x_d2 = r2 / b**2
-    to_fm2 = HBARC_MEV_FM**2
-    sm = gf**2 * mn / math.pi * (qw**2 + 3.0 * physics.g_axial**2) / 4.0 * int_k * to_fm2
-    if model.spin == "vector":
-        c_int = -gf * mn * qw * s / (math.sqrt(2.0) * math.pi) * int_k_d * to_fm2
-        c_np = s**2 * mn / (2.0 * math.pi) * int_k_d2 * to_fm2
-    else:
-        c_int = np.zeros_like(sm)
-        c_np = s**2 * mn**2 / (4.0 * math.pi * np.where(e > 0, e, 1.0) ** 2) * int_x_d2 * to_fm2
-    zero = e <= 0
-    return (np.where(zero, 0.0, sm), np.where(zero, 0.0, c_int), np.where(zero, 0.0, c_np))
-
-
-def cc_cross_section_fm2(energy_mev, flavour: str, physics: NucleonPhysics = NucleonPhysics()):
-    """Charged-current absorption cross section on free nucleons [fm^2].
-
-    nu_e n -> e- p (on neutrons) and nubar_e p -> e+ n (on protons); zero for nu_x.
-    sigma = G_F^2 (1 + 3 g_A^2) E_e p_e / pi with E_e = E +- Q, no final-state blocking
-    (Bruenn 1985, ApJS 58, 771, App. C; cos theta_C -> 1 as there).
-    """
-    e = np.asarray(energy_mev, dtype=float)
-    if flavour == "nu_x" or not physics.include_charged_current:
-        return np.zeros_like(e)
-    if flavour == "nu_e":
-        ee = e + physics.q_value_mev
-    elif flavour == "nubar_e":
-        ee = e - physics.q_value_mev
-    else:
-        raise ConfigError(f"unknown flavour {flavour!r}; use one of {', '.join(FLAVOURS)}")
-    me = M_ELECTRON_MEV
-    pe = np.sqrt(np.clip(ee**2 - me**2, 0.0, None))
-    sigma = G_FERMI_MEV2**2 * (1.0 + 3.0 * physics.g_axial**2) * ee * pe / math.pi
-    return np.where((ee > me) & (e > 0), sigma, 0.0) * HBARC_MEV_FM**2
+def nucleon_physics(block: Mapping[str, object]) -> NucleonPhysics:
+    """The nucleon cross sections' parameters from the config ``radial`` block."""
+    return NucleonPhysics(
+        g_axial=float(block["g_axial"]),
+        include_charged_current=bool(block["include_charged_current"]),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -256,7 +138,7 @@ def cell_opacities(
     prof: RadialProfile,
     masses_mev: Sequence[float] | None,
     model: MediatorModel | None,
-    physics: NucleonPhysics = NucleonPhysics(),
+    physics: NucleonPhysics | None = None,
     n_per_panel: int = 24,
     cells: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
@@ -269,6 +151,7 @@ def cell_opacities(
         also ``int``, ``np`` (species, cell, mass): the coefficients of g^2 and g^4 (``np``
         alone is the new-physics inverse mean free path per g^4).
     """
+    physics = NucleonPhysics() if physics is None else physics
     idx = np.arange(prof.n_cells) if cells is None else np.asarray(cells)
     t = prof.temperature_mev[idx]
     n_n = prof.neutron_density_fm3[idx]
@@ -416,7 +299,7 @@ def radial_bounds(
     masses = np.asarray(masses_mev, float)
     if masses.size == 0:
         raise InputError("radial method: empty mass grid")
-    physics = NucleonPhysics.from_config(cfg)
+    physics = nucleon_physics(cfg)
     n_nodes = int(cfg["energy_nodes"])
     sm_all = cell_opacities(prof, None, None, physics, n_nodes)["sm"]
     r1 = cfg.get("r1_km")
