@@ -439,8 +439,18 @@ def test_media_become_a_dimension_with_the_first_as_headline(two_snapshot_model)
     d = combine_snapshots(per)
     b = sn_core_bounds(d, LNC, SETTINGS, TIMES)
     assert list(b["medium"].values) == ["c21", "dd2"]
-    assert b.attrs["headline_medium"] == "c21"
+    assert list(b["headline_medium"].values) == ["c21", "c21"]
     assert not bool(b["headline"].sel(medium="dd2").any())
+    # snapshots with their own media (t5 only in dd2, headline dd2): NaN where not computed
+    per.pop(("t5", "c21"))
+    b = sn_core_bounds(
+        combine_snapshots(per), LNC, SETTINGS, TIMES, headline_media={"t1": "c21", "t5": "dd2"}
+    )
+    assert b["computed"].to_pandas().loc["t5"].tolist() == [False, True]
+    assert np.isnan(b["coupling_bound"].sel(snapshot="t5", medium="c21")).all()
+    assert list(b["headline_medium"].values) == ["c21", "dd2"]
+    head = b["headline"].sel(criterion="dt_10s", snapshot="t5")
+    assert head.sel(medium="dd2").all() and not head.sel(medium="c21").any()
 
 
 # --------------------------------------------------------------------------------------------
@@ -652,7 +662,7 @@ def test_plan_one_job_every_model_and_not_applicable_entries(config):
     plan = smk.sn_core_plan(config)
     assert "b3lmu_vector" in plan["not_applicable"]
     assert "no coupling to nu_e" in plan["not_applicable"]["b3lmu_vector"]
-    assert [m for m, _ in plan["mfp_model"]].count("b3lmu_vector") == 0
+    assert [k[0] for k in plan["mfp_model"]].count("b3lmu_vector") == 0
     outs = smk.sn_core_outputs(config)
     assert "results/bounds/sn_core_b3lmu_vector.nc" in outs["bounds"]
     assert "results/diffusion/b3lmu_vector.nc" not in outs["diffusion"]
@@ -670,3 +680,25 @@ def test_plan_one_job_every_model_and_not_applicable_entries(config):
     )
     assert len(inputs["mfp_model"]) == len(plan["mfp_model"]) == 6
     assert inputs["rmf"] == ["rmf_c21_t1s_dirac", "rmf_c21_t5s_dirac"]
+
+
+def test_plan_follows_the_medium_dimension(config):
+    """With nuclear media (rmf.media, snapshots.<name>.media) every map is read per medium;
+    the radial method and the figures use each snapshot's headline (first) medium."""
+    from lightmed.smk import diffusion as smk
+
+    config.setdefault("rmf", {})["media"] = ["c21", "dd2"]
+    config["snapshots"]["c21_t5s"]["media"] = ["dd2"]
+    plan = smk.sn_core_plan(config)
+    assert plan["headline_media"] == {"c21_t1s": "c21", "c21_t5s": "dd2"}
+    assert ["bl_vector", "c21_t1s", "dd2"] in plan["mfp_model"]
+    assert ["bl_vector", "c21_t5s", "c21"] not in plan["mfp_model"]
+    pats = {
+        "mfp_model": "{snapshot}_{medium}_{nature}_{model}",
+        "mfp": "{snapshot}_{medium}_{nature}",
+        "profile": "{snapshot}",
+        "rmf": "rmf_{snapshot}_{medium}_{nature}",
+    }
+    inputs = smk.sn_core_input(config, pats)
+    assert "c21_t5s_dd2_dirac_bl_vector" in inputs["mfp_model"]
+    assert inputs["rmf"] == ["rmf_c21_t1s_c21_dirac", "rmf_c21_t5s_dd2_dirac"]

@@ -482,30 +482,30 @@ def combine_snapshots(per_key: Mapping[object, xr.Dataset]) -> xr.Dataset:
     """Stack :func:`snapshot_diffusion` results along ``snapshot`` (and ``medium``).
 
     Keys are snapshot names or ``(snapshot, medium)`` pairs. Snapshots may have different
-    numbers of shells (and spectral nodes): per-shell variables are padded with NaN.
+    numbers of shells (and spectral nodes) and different media: per-shell variables and the
+    (snapshot, medium) pairs that were not computed are padded with NaN.
     """
     if not per_key:
         raise InputError("diffusion: no snapshots to combine")
-    keys = list(per_key)
-    pairs = [k if isinstance(k, tuple) else (k, None) for k in keys]
+    pairs = [k if isinstance(k, tuple) else (k, None) for k in per_key]
+    with_medium = {m is None for _, m in pairs}
+    if len(with_medium) > 1:
+        raise InputError("diffusion: mix of keys with and without a medium")
     snapshots = list(dict.fromkeys(s for s, _ in pairs))
     media = list(dict.fromkeys(m for _, m in pairs))
-    with_medium = media != [None]
-    if with_medium and None in media:
-        raise InputError("diffusion: mix of keys with and without a medium")
     rows = []
     for snap in snapshots:
-        if with_medium:
-            per_m = [per_key[(snap, m)] for m in media if (snap, m) in per_key]
-            if len(per_m) != len(media):
-                raise InputError(f"diffusion: snapshot {snap} lacks a medium of {media}")
-            rows.append(
-                xr.concat(
-                    per_m, dim="medium", join="outer", combine_attrs="drop_conflicts"
-                ).assign_coords(medium=media)
-            )
-        else:
+        if media == [None]:
             rows.append(per_key[snap] if snap in per_key else per_key[(snap, None)])
+            continue
+        mine = [m for m in media if (snap, m) in per_key]
+        row = xr.concat(
+            [per_key[(snap, m)] for m in mine],
+            dim="medium",
+            join="outer",
+            combine_attrs="drop_conflicts",
+        ).assign_coords(medium=mine)
+        rows.append(row.reindex(medium=media))
     ds = xr.concat(rows, dim="snapshot", join="outer", combine_attrs="drop_conflicts")
     ds = ds.assign_coords(snapshot=("snapshot", snapshots))
     for name in ds.data_vars:

@@ -198,6 +198,7 @@ def sn_core_bounds(
     settings: Mapping[str, object],
     snapshot_times: Mapping[str, float | None] | None = None,
     coupling_max: float | None = None,
+    headline_media: Mapping[str, str | None] | None = None,
 ) -> xr.Dataset:
     """Per mass, every excluded coupling interval of each criterion on every snapshot.
 
@@ -214,6 +215,10 @@ def sn_core_bounds(
         Snapshot -> t_pb [s] (None: not given), for the labels.
     coupling_max : float, optional
         Top of the coupling range [1]; default the artifact's largest coupling.
+    headline_media : mapping, optional
+        Snapshot -> its headline nuclear medium (default: the first ``medium`` value).
+        Snapshots may have different media: entries of a (snapshot, medium) pair that was
+        not computed are NaN, flagged by ``computed``.
 
     Returns
     -------
@@ -262,7 +267,14 @@ def sn_core_bounds(
         status=xr.DataArray([""] * len(names), dims="criterion"),
     )
     _add_labels(ds, names, settings, snapshot_times or {})
-    _add_headline(ds, settings)
+    if "medium" in d.dims:
+        ds["computed"] = (
+            d["dt_sm"]
+            .notnull()
+            .any([x for x in d["dt_sm"].dims if x not in ("snapshot", "medium")])
+            .assign_attrs(units="1", long_name="the (snapshot, medium) pair was computed")
+        )
+    _add_headline(ds, settings, headline_media or {})
     if {"nur_conversion", "nur_retrapping"} <= set(names):
         _add_nur_band(ds, coupling_max)
     ds.attrs.update(
@@ -359,7 +371,8 @@ def headline_choice(ds: xr.Dataset, settings: Mapping[str, object]) -> dict[str,
 
     ``diffusion.headline.energy_choice`` entries absent from the artifact are skipped; if none
     is present every energy choice is quoted. A missing headline weighting falls back to the
-    first one. The headline medium is the first.
+    first one. The headline medium of a snapshot is its first (``media`` column of the
+    returned mapping: one per snapshot).
     """
     head = dict(settings.get("headline") or {})
     out: dict[str, list] = {}
@@ -381,16 +394,27 @@ def headline_choice(ds: xr.Dataset, settings: Mapping[str, object]) -> dict[str,
             notes.append(f"headline weighting {want!r} not in the artifacts; quoting {have[0]}")
             want = have[0]
         out["weighting"] = [want]
-    if "medium" in ds.dims:
-        out["medium"] = [str(ds["medium"].values[0])]
     out["notes"] = notes
     return out
 
 
-def _add_headline(ds: xr.Dataset, settings) -> None:
+def _add_headline(ds: xr.Dataset, settings, headline_media: Mapping[str, str | None]) -> None:
     choice = headline_choice(ds, settings)
     flag = ds["paired"].copy()
-    for dim in ("medium", "energy_choice", "weighting"):
+    if "medium" in ds.dims:
+        first = str(ds["medium"].values[0])
+        media = [str(headline_media.get(str(s)) or first) for s in ds["snapshot"].values]
+        flag = flag & xr.DataArray(
+            ds["medium"].values.astype(str)[None, :] == np.array(media)[:, None],
+            dims=("snapshot", "medium"),
+            coords={"snapshot": ds["snapshot"].values, "medium": ds["medium"].values},
+        )
+        ds["headline_medium"] = (
+            "snapshot",
+            media,
+            {"units": "1", "long_name": "nuclear medium quoted on the snapshot (its first)"},
+        )
+    for dim in ("energy_choice", "weighting"):
         if dim in ds.dims:
             sel = xr.DataArray(
                 np.isin(ds[dim].values.astype(str), choice[dim]),

@@ -97,11 +97,12 @@ def run_sn_core(
             upstream = []
         else:
             per, upstream = {}, []
-            for snap in plan["snapshots"]:
-                f = mfp_files[name, snap]
+            for _, snap, medium in (k for k in plan["mfp_model"] if k[0] == name):
+                f = mfp_files[name, snap, medium]
                 mfp = read_artifact(f, stage="mfp_model", required=("lambda",))
-                sm = mfp_sm[model.nature, snap]
-                per[snap] = snapshot_diffusion(
+                sm = mfp_sm[model.nature, snap, medium]
+                key = snap if medium is None else (snap, medium)
+                per[key] = snapshot_diffusion(
                     mfp,
                     profiles[snap],
                     sm,
@@ -110,10 +111,11 @@ def run_sn_core(
                 )
                 upstream += [mfp, sm, profiles[snap]]
                 logger.info(
-                    "%s %s: Delta t_SM = %s s",
+                    "%s %s%s: Delta t_SM = %s s",
                     name,
                     snap,
-                    per[snap]["diffusion_time_sm"].round(4).values.tolist(),
+                    "" if medium is None else f" ({medium})",
+                    per[key]["diffusion_time_sm"].round(4).values.tolist(),
                 )
             diffusion = combine_snapshots(per)
             diffusion.attrs.update(model=name, snapshots=",".join(plan["snapshots"]))
@@ -128,7 +130,9 @@ def run_sn_core(
                 references=["C21"],
                 inputs=upstream,
             )
-            bounds = sn_core_bounds(diffusion, model, settings, times)
+            bounds = sn_core_bounds(
+                diffusion, model, settings, times, headline_media=plan["headline_media"]
+            )
             _log_bounds(logger, name, bounds)
         write_artifact(
             bounds,

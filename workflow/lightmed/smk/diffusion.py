@@ -41,12 +41,25 @@ def radial_snapshots(config: dict) -> list[str]:
     return list(config["snapshots"]) if names is None else list(names)
 
 
+def snapshot_media(config: dict, snapshot: str) -> list[str | None]:
+    """Nuclear media of a snapshot, first = headline (``snapshots.<name>.media``, else
+    ``rmf.media``); ``[None]`` while the workflow has no ``{medium}`` dimension."""
+    spec = config["snapshots"][snapshot]
+    media = spec.get("media") or config.get("rmf", {}).get("media")
+    return list(media) if media else [None]
+
+
+def _fmt(pattern: str, medium: str | None, **fields: str) -> str:
+    return pattern.format(**fields) if medium is None else pattern.format(medium=medium, **fields)
+
+
 def sn_core_plan(config: dict) -> dict[str, Any]:
     """Everything compute_sn_core depends on (its ``params``), in input-list order.
 
     Model definitions are the physics keys of their ``models`` entries (toggling ``detectors``
     or a model's grid does not change the plan; the grid reaches the job through the mfp
-    files). ``mfp_model`` lists (model, snapshot) in the order of the ``mfp_model`` input.
+    files). ``mfp_model`` lists (model, snapshot, medium) and ``mfp_sm`` (nature, snapshot,
+    medium) in the order of the inputs; ``headline_media`` is each snapshot's first medium.
     """
     applicable = sn_core_applicable(config)
     models = {
@@ -72,8 +85,17 @@ def sn_core_plan(config: dict) -> dict[str, Any]:
             }
             for s in snapshots
         },
-        "mfp_model": [[m, s] for m, why in applicable.items() if not why for s in snapshots],
-        "mfp_sm": [[n, s] for n in natures for s in snapshots],
+        "mfp_model": [
+            [m, s, med]
+            for m, why in applicable.items()
+            if not why
+            for s in snapshots
+            for med in snapshot_media(config, s)
+        ],
+        "mfp_sm": [
+            [n, s, med] for n in natures for s in snapshots for med in snapshot_media(config, s)
+        ],
+        "headline_media": {s: snapshot_media(config, s)[0] for s in snapshots},
         "radial_shells": [s for s in radial if _format(config, s) == "shell_table"],
         "radial_files": [s for s in radial if _format(config, s) == "garching_profile"]
         + list(config["radial"]["garching_profiles"]),
@@ -102,12 +124,17 @@ def sn_core_input(config: dict, patterns: dict[str, str]) -> dict[str, list[str]
     extra = config["radial"]["garching_profiles"]
     return {
         "mfp_model": [
-            patterns["mfp_model"].format(snapshot=s, nature=reg[m].nature, model=m)
-            for m, s in plan["mfp_model"]
+            _fmt(patterns["mfp_model"], med, snapshot=s, nature=reg[m].nature, model=m)
+            for m, s, med in plan["mfp_model"]
         ],
-        "mfp_sm": [patterns["mfp"].format(snapshot=s, nature=n) for n, s in plan["mfp_sm"]],
+        "mfp_sm": [
+            _fmt(patterns["mfp"], med, snapshot=s, nature=n) for n, s, med in plan["mfp_sm"]
+        ],
         "profiles": [patterns["profile"].format(snapshot=s) for s in plan["snapshots"]],
-        "rmf": [patterns["rmf"].format(snapshot=s, nature="dirac") for s in plan["radial_shells"]],
+        "rmf": [  # mu_nu and Y_p of the Dirac solve in the snapshot's headline medium
+            _fmt(patterns["rmf"], plan["headline_media"][s], snapshot=s, nature="dirac")
+            for s in plan["radial_shells"]
+        ],
         "radial_files": [
             snap_files[s] if s in snap_files else extra[s] for s in plan["radial_files"]
         ],
@@ -161,14 +188,15 @@ def plot_inputs(config: dict, mfp_model_pattern: str, mfp_pattern: str) -> dict[
     """Inputs of plot_sn_core: the bound files and the mfp maps of the ratio figures."""
     outs = sn_core_outputs(config)
     snap = config["diffusion"]["plot_snapshot"]
+    med = snapshot_media(config, snap)[0]
     models = ratio_models(config)
     return {
         "bounds": outs["bounds"],
         "radial": outs["radial"],
         "mfp_model": [
-            mfp_model_pattern.format(snapshot=snap, nature="dirac", model=m) for m in models
+            _fmt(mfp_model_pattern, med, snapshot=snap, nature="dirac", model=m) for m in models
         ],
-        "mfp_sm": [mfp_pattern.format(snapshot=snap, nature="dirac")] if models else [],
+        "mfp_sm": [_fmt(mfp_pattern, med, snapshot=snap, nature="dirac")] if models else [],
     }
 
 
@@ -185,7 +213,7 @@ def sn_core_mem_mb(config: dict) -> int:
         (
             config["models"][m]["sn_core_grid"]["mass_mev"]["num"]
             * config["models"][m]["sn_core_grid"]["coupling"]["num"]
-            for m, _ in plan["mfp_model"]
+            for m, _, _ in plan["mfp_model"]
         ),
         default=0,
     )
