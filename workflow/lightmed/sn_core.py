@@ -454,7 +454,8 @@ def headline_curves(ds: xr.Dataset) -> list[dict[str, object]]:
 
     Returns a list of dicts with ``sel`` (coordinates of the entry), ``criterion``,
     ``snapshot``, ``label`` (the criterion description on its snapshot, plus the energy
-    choice / weighting / medium when several are quoted) and ``bound`` (DataArray over mass).
+    choice / weighting / medium wherever the dataset has several to choose from) and
+    ``bound`` (DataArray over mass).
     """
     if "headline" not in ds:
         raise ArtifactError("bound dataset without 'headline' (recompute the SN-core stage)")
@@ -462,12 +463,7 @@ def headline_curves(ds: xr.Dataset) -> list[dict[str, object]]:
     keys = [d for d in flag.dims]
     stacked = flag.stack(entry=keys)
     out = []
-    varying = [
-        d
-        for d in keys
-        if d not in ("criterion", "snapshot")
-        and len(np.unique(stacked[d].values[stacked.values])) > 1
-    ]
+    varying = [d for d in keys if d not in ("criterion", "snapshot") and ds.sizes[d] > 1]
     for i in np.flatnonzero(stacked.values):
         sel = {d: stacked[d].values[i] for d in keys}
         desc = str(
