@@ -318,12 +318,8 @@ def not_applicable_bounds(
         status=xr.DataArray([f"not applicable: {reason}"] * len(names), dims="criterion"),
     )
     _add_labels(ds, names, settings, snapshot_times or {})
-    ds["headline"] = (
-        ds["paired"]
-        .copy()
-        .assign_attrs(
-            units="1", long_name="entry quoted as the bound (pairing and headline choices)"
-        )
+    ds["headline"] = xr.zeros_like(ds["paired"]).assign_attrs(
+        units="1", long_name="entry quoted as the bound (none: not applicable)"
     )
     ds.attrs.update(
         model=model.name,
