@@ -15,11 +15,6 @@ from lightmed.smk.core import (
     rmf_params,
     snapshot_file,
 )
-from lightmed.smk.diffusion import (
-    diffusion_input,
-    diffusion_physics,
-    diffusion_snapshots,
-)
 from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
 from lightmed.smk.models import model_params, sn_core_models
 from lightmed.smk.recovery import recover
@@ -81,10 +76,8 @@ rule all:
         medium_targets(config, rules.compute_kernels.output.kernels),
         medium_targets(config, rules.compute_mfp.output.mfp),
         model_targets(config, rules.compute_mfp_model.output.mfp),
-        expand(rules.compute_sn_core_bounds.output, model=SN_CORE_MODELS),
-        expand(rules.compute_sn_core_radial_bounds.output, model=SN_CORE_MODELS),
-        rules.plot_sn_core_mfp_ratio.output,
-        expand(rules.plot_sn_core_bounds.output, model=SN_CORE_MODELS),
+        list(SN_CORE_OUTPUTS.values()),
+        list(SN_CORE_FIGURES.values()),
         FLUX_TARGETS,
         rules.plot_fluxes.output,
         rules.plot_rates.input.rates,

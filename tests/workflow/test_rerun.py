@@ -76,7 +76,7 @@ def test_model_grid_reruns_mfp_grids_not_rmf_or_kernels(pipeline, tmp_path):
     _, jobs = _plan(pipeline, tmp_path, edit)
     rules = _rules(jobs)
     assert "compute_mfp_model" in rules
-    assert "compute_diffusion" in rules and "compute_sn_core_bounds" in rules
+    assert "compute_sn_core" in rules
     assert not rules & {"ingest_profile", "solve_rmf", "compute_kernels", "compute_mfp"}
     assert not rules & {"compute_rates", "compute_sensitivity"}
 
@@ -89,20 +89,28 @@ def test_tm1_parameter_reruns_everything_downstream_of_rmf(pipeline, tmp_path):
     rmf = {(w["snapshot"], w["medium"], w["nature"]) for rule, w, _ in jobs if rule == "solve_rmf"}
     assert rmf == {(s, "c21", n) for s in config["snapshots"] for n in config["natures"]}
     rules = _rules(jobs)
-    for rule in ("compute_kernels", "compute_mfp", "compute_mfp_model", "compute_diffusion"):
+    for rule in ("compute_kernels", "compute_mfp", "compute_mfp_model", "compute_sn_core"):
         assert rule in rules, rule
     assert not rules & {"ingest_profile", "compute_rates", "compute_sensitivity"}
 
 
 def test_new_medium_adds_its_jobs_and_reruns_nothing(pipeline, tmp_path):
-    """Adding a medium (rmf.media: [c21, dd2]) plans only the dd2 rmf/kernels/mfp jobs; the
-    bounds keep the headline medium c21, so nothing of the finished run reruns."""
+    """Adding a medium (rmf.media: [c21, dd2]) plans the dd2 rmf/kernels/mfp jobs and the
+    SN-core stage, whose products carry every medium as a dimension (the headline medium stays
+    c21), and the figures drawn from them; nothing of the c21 chain and no detector job reruns."""
 
     def edit(config):
         config["rmf"]["media"] = ["c21", "dd2"]
 
     config, jobs = _plan(pipeline, tmp_path, edit)
-    assert _rules(jobs) == {"solve_rmf", "compute_kernels", "compute_mfp", "compute_mfp_model"}
+    sn_core = {"compute_sn_core", "plot_sn_core", "plot_summary"}
+    assert _rules(jobs) == {
+        "solve_rmf",
+        "compute_kernels",
+        "compute_mfp",
+        "compute_mfp_model",
+        *sn_core,
+    }
     assert {w["medium"] for _, w, _ in jobs if "medium" in w} == {"dd2"}
     rmf = {(w["snapshot"], w["nature"]) for rule, w, _ in jobs if rule == "solve_rmf"}
     assert rmf == {(s, n) for s in config["snapshots"] for n in config["natures"]}

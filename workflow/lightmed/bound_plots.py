@@ -30,6 +30,7 @@ import pandas as pd
 import xarray as xr
 
 from .errors import InputError
+from .sn_core import headline_curves as sn_core_headline_curves
 
 MEDIATOR = {"vector": "m_{Z'}", "scalar": "m_\\phi", "bl_vector": "m_{Z'}"}
 COUPLING_LABEL = {
@@ -296,7 +297,21 @@ def plot_summary(
     ):
         for name, ds in group.items():
             col = next(colours)
+            if "headline" in ds:  # shell method: the quoted curves (pairing, headline choice)
+                for curve in sn_core_headline_curves(ds):
+                    ax.plot(
+                        ds["mass"].values,
+                        curve["bound"].values,
+                        color=col,
+                        ls=styles.get(curve["criterion"], "-"),
+                        lw=1.1,
+                        label=f"{method}: {axis['sn_core'].get(name, name)}, "
+                        f"{curve['criterion']} ({curve['snapshot']})",
+                    )
+                continue
             bound = ds["coupling_bound"]
+            if "status" in ds:  # radial method: only the criteria that apply
+                bound = bound.where(ds["status"] == "")
             for crit in bound["criterion"].values:
                 da = bound.sel(criterion=crit)
                 other = [d for d in da.dims if d != "mass"]

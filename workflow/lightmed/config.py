@@ -161,16 +161,23 @@ def check_references(config: dict) -> None:
     """
     diffusion = config.get("diffusion")
     if diffusion:
-        for key in ("snapshot_dt_10s", "snapshot_dt_2sm", "snapshot_nur", "plot_snapshot"):
-            if key in diffusion:
-                _require_key(config, f"diffusion.{key}", diffusion[key], "snapshots")
+        if "plot_snapshot" in diffusion:
+            _require_key(config, "diffusion.plot_snapshot", diffusion["plot_snapshot"], "snapshots")
+        for name in diffusion.get("pairing") or {}:
+            _require_key(config, f"diffusion.pairing.{name}", name, "snapshots")
     from .smk.core import check_media
 
     check_media(config)  # medium 'profile' only where the snapshot has its own medium
     radial = config.get("radial")
     if radial:
-        for i, name in enumerate(radial.get("snapshots", [])):
+        for i, name in enumerate(radial.get("snapshots") or []):
             _require_key(config, f"radial.snapshots[{i}]", name, "snapshots")
+        for name in radial.get("garching_profiles") or {}:
+            if name in config.get("snapshots", {}):
+                raise ConfigError(
+                    f"config: radial.garching_profiles.{name} has the name of a snapshot; "
+                    "rename it (a snapshots entry already gets the radial method)"
+                )
     models = config.get("models")
     if models is not None:
         from .models import registry_from_config

@@ -1,11 +1,12 @@
-"""Neutrino diffusion time through SN shells and the [C21] SN-core criteria (stage ``diffusion``).
+"""Neutrino diffusion time through SN shells ([C21] shell method; the SN-core stage).
 
 Shell method of [C21] Sec. V (physics.md §4.1-4.2). Shells k = 1..n have inner/outer radii
 R_{k-1}, R_k and a mean free path lambda_k from the ``mfp`` stage. The diffusion time is
 
     c Delta t = sum_k (R_k^2 - R_{k-1}^2) / lambda_k                      ([C21] Eq. 21)
 
-and the mean free path of every model is polynomial in the coupling g (physics.md §3.3),
+At a single neutrino energy per shell the mean free path of every model is polynomial in the
+coupling g (physics.md §3.3),
 
     1/lambda_k = A0_k + A1_k g^2 + A2_k g^4   (A0 = SM, A1 = interference, A2 = new physics),
 
@@ -16,10 +17,21 @@ The right-handed-neutrino sums are pure g^4 terms:
     S_ret  = sum_k (R_k - R_{k-1}) / lambda_k^NP  = g^4 sum_k dR_k A2_k            (Eq. 26)
     c Delta t_2 = 1/2 sum_k w_k (1/lambda_k^NP + 1/lambda_k^SM)                     (Eq. 27)
 
-Every criterion "quantity(g) > threshold" is therefore a quadratic inequality in x (or in
-g^4), solved here in closed form per mass (:func:`quadratic_exceedance`): the bound is the
-smallest coupling at which the criterion fails, and *all* crossings are kept as intervals, so
-the B-L destructive interference (A1 < 0 on protons) cannot hide a second crossing.
+Rosseland mean (``energy_choice = rosseland``, interfaces.md): each lambda_k is the Rosseland
+mean <lambda>_k = sum_j w_kj lambda_k(E_j) over the local thermal spectrum. Then Delta t is
+*not* a polynomial in g^2 (a sum of inverse sums of inverse quadratics):
+:class:`RosselandTime` evaluates it exactly from the energy-resolved coefficients, and the
+criteria use the bracketing solver of :mod:`lightmed.bounds`. The SM time and the nu_R sums stay
+exact closed forms, because the SM and the new-physics-alone mean free paths have fixed g
+dependence at every energy: <lambda^SM> = sum_j w_j / A0_j and <lambda^NP> = g^-4 sum_j w_j /
+A2_j. The artifact therefore carries, at ``rosseland``, the effective rates
+``1/<lambda^SM>`` and ``g^4/<lambda^NP>`` in place of A0 and A2 (``dt_sm``, ``conv_np``,
+``retrap_np`` exact) and NaN for the g^2 and g^4 coefficients of Delta t (``dt_int``,
+``dt_np``), which do not exist.
+
+Dimensions: everything the mfp artifacts carry besides ``shell`` (``species``,
+``energy_choice``, ``weighting``, ``mass``, ``coupling``, ...) is kept as it is; snapshots and
+nuclear media become dimensions when the per-file results are combined.
 
 Units: radii enter in km and are converted to m; lambda in m, rates 1/lambda in 1/m; times
 in s (c from :data:`lightmed.constants.C_M_PER_S`).
@@ -27,53 +39,22 @@ in s (c from :data:`lightmed.constants.C_M_PER_S`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from .constants import C_M_PER_S
-from .errors import ArtifactError, ConfigError, InputError
+from .errors import ArtifactError, InputError
 from .io import with_attrs
-from .mfp import MODELS
-
-#: Neutrino nature needed by each [C21] model (physics.md §1.1).
-MODEL_NATURE: dict[str, str] = {name: spec["nature"] for name, spec in MODELS.items()}
-#: Criteria evaluated per model ([C21] Eqs. 22-26, physics.md §4.1-4.2).
-MODEL_CRITERIA: dict[str, tuple[str, ...]] = {
-    "bl_vector": ("dt_10s", "dt_2sm"),
-    "lnc_scalar": ("dt_10s", "dt_2sm", "nur_conversion", "nur_retrapping"),
-    "lnv_scalar": ("dt_10s", "dt_2sm", "eos_indicative"),
-}
-#: Models for which the right-handed-neutrino sums (Eqs. 24-27) are computed.
-SCALAR_MODELS = ("lnc_scalar", "lnv_scalar")
-#: Which config key of the ``diffusion`` block names the snapshot of each criterion.
-CRITERION_SNAPSHOT_KEY: dict[str, str] = {
-    "dt_10s": "snapshot_dt_10s",
-    "dt_2sm": "snapshot_dt_2sm",
-    "nur_conversion": "snapshot_nur",
-    "nur_retrapping": "snapshot_nur",
-    "eos_indicative": "snapshot_nur",
-}
-CRITERION_DESCRIPTION: dict[str, str] = {
-    "dt_10s": "Delta t > dt_max_s (10 s) at the t~5 s snapshot ([C21] Eq. 22)",
-    "dt_2sm": "Delta t > dt_sm_factor (2) x Delta t_SM at the t~1 s snapshot ([C21] Eq. 23)",
-    "nur_conversion": "nu_L -> nu_R conversion sum reaches 1 ([C21] Eqs. 24-25)",
-    "nur_retrapping": "nu_R re-trapping sum reaches 100 ([C21] Eq. 26); retrapped above",
-    "eos_indicative": "LNV conversion sum reaches 1 ([C21] Eq. 24): EoS may change, indicative",
-}
-#: Default thresholds (the config ``diffusion`` block overrides them).
-DEFAULTS: dict[str, float | str] = {
-    "dt_max_s": 10.0,
-    "dt_sm_factor": 2.0,
-    "nur_conversion_max": 1.0,
-    "nur_retrapping_min": 100.0,
-    "observed_species": "nubar",
-}
 
 _KM_TO_M = 1e3
+#: Energy choice whose mean free paths are spectral (Rosseland) means.
+ROSSELAND = "rosseland"
+#: Variables of the energy-resolved coefficients in a Rosseland-capable mfp artifact.
+SPECTRAL_VARS = ("spectral_rate_sm", "spectral_rate_int", "spectral_rate_np", "spectral_weight")
+#: Dimension of the spectral quadrature nodes.
+NODE_DIM = "energy_node"
 
 
 # --------------------------------------------------------------------------------------------
@@ -126,19 +107,21 @@ def rate_coefficients(
     Parameters
     ----------
     mfp_model : xarray.Dataset
-        ``results/mfp/{snapshot}_{nature}_{model}.nc``: dims ``shell, species, energy_choice,
-        mass, coupling``. Preferably carries ``rate_sm``, ``rate_int``, ``rate_np`` [1/m];
-        otherwise they are reconstructed from ``lambda`` and ``lambda_np`` [m] on the coupling
-        grid (exact when the artifact is itself the polynomial contraction).
+        ``results/mfp/..._{model}.nc``: dims ``shell, species, energy_choice, mass`` (+
+        ``coupling``, ``weighting`` or others). Preferably carries ``rate_sm``, ``rate_int``,
+        ``rate_np`` [1/m]; otherwise they are reconstructed from ``lambda`` and ``lambda_np``
+        [m] on the coupling grid (exact when the artifact is itself the polynomial
+        contraction). At ``energy_choice = rosseland`` the ``rate_*`` are NaN and the
+        spectral variables give the effective rates (module docstring).
     mfp_sm : xarray.Dataset, optional
-        ``results/mfp/{snapshot}_{nature}.nc`` (``lambda_sm`` [m]); used for A0 when the model
-        artifact has no ``rate_sm``.
+        SM artifact (``lambda_sm`` [m]); used for A0 when the model artifact has no
+        ``rate_sm``.
 
     Returns
     -------
     xarray.Dataset
-        ``rate_sm`` (shell, species, energy_choice), ``rate_int``, ``rate_np``
-        (+ ``mass``), all in 1/m.
+        ``rate_sm`` (no ``mass``), ``rate_int``, ``rate_np`` [1/m] on the artifact's dims
+        (without ``coupling``); at ``rosseland``: 1/<lambda^SM>, NaN, g^4/<lambda^NP>.
     """
     _require_dims(mfp_model, ("shell", "species", "energy_choice", "mass"), source)
     have = all(v in mfp_model for v in ("rate_sm", "rate_int", "rate_np"))
@@ -170,9 +153,14 @@ def rate_coefficients(
         basis = g2 / inv
         a1 = (resid * basis).sum("coupling") / (basis**2).sum("coupling")
         method = "reconstructed from lambda, lambda_np and lambda_sm on the coupling grid"
-    a0 = _drop_extra(a0, ("shell", "species", "energy_choice"))
-    a1 = _drop_extra(a1, ("shell", "species", "energy_choice", "mass"))
-    a2 = _drop_extra(a2, ("shell", "species", "energy_choice", "mass"))
+    a0, a1, a2 = (_drop_extra(a, source) for a in (a0, a1, a2))
+    if has_rosseland(mfp_model):
+        eff = rosseland_effective_rates(mfp_model, source=source)
+        is_r = a0["energy_choice"] == ROSSELAND
+        a0 = xr.where(is_r, eff["rate_sm"], a0).transpose(*a0.dims)
+        a1 = xr.where(is_r, np.nan, a1).transpose(*a1.dims)
+        a2 = xr.where(is_r, eff["rate_np"], a2).transpose(*a2.dims)
+        method += "; rosseland: effective rates 1/<lambda> from the spectral coefficients"
     out = xr.Dataset(
         {
             "rate_sm": with_attrs(a0, "m-1", "SM inverse mean free path A0"),
@@ -184,13 +172,11 @@ def rate_coefficients(
     return out
 
 
-def _drop_extra(da: xr.DataArray, keep: Sequence[str]) -> xr.DataArray:
-    """Drop scalar/non-dimension leftovers so coefficients broadcast cleanly."""
-    extra = [c for c in da.coords if c not in da.dims]
-    da = da.drop_vars(extra)
-    unexpected = [d for d in da.dims if d not in keep]
-    if unexpected:
-        raise ArtifactError(f"unexpected dimension(s) {unexpected} in a rate coefficient")
+def _drop_extra(da: xr.DataArray, source: str = "") -> xr.DataArray:
+    """Drop non-dimension coordinates so coefficients broadcast cleanly; refuse ``coupling``."""
+    da = da.drop_vars([c for c in da.coords if c not in da.dims])
+    if "coupling" in da.dims:
+        raise ArtifactError(f"{source}: a rate coefficient must not depend on the coupling")
     return da
 
 
@@ -201,6 +187,117 @@ def _require_dims(ds: xr.Dataset, dims: Iterable[str], source: str) -> None:
     empty = [d for d in dims if ds.sizes[d] == 0]
     if empty:
         raise InputError(f"{source}: empty dimension(s) {', '.join(empty)} (empty grid)")
+
+
+# --------------------------------------------------------------------------------------------
+# Rosseland means
+# --------------------------------------------------------------------------------------------
+def has_rosseland(ds: xr.Dataset) -> bool:
+    """True if ``ds`` has ``energy_choice = rosseland`` (then it must carry the spectra)."""
+    return "energy_choice" in ds.dims and ROSSELAND in ds["energy_choice"].values
+
+
+def _spectral(ds: xr.Dataset, source: str) -> dict[str, xr.DataArray]:
+    missing = [v for v in SPECTRAL_VARS if v not in ds]
+    if missing:
+        raise ArtifactError(
+            f"{source}: energy_choice 'rosseland' needs the energy-resolved coefficients "
+            f"{', '.join(missing)} (interfaces.md); recompute the mfp artifact"
+        )
+    return {v: _drop_extra(ds[v].astype(float), source) for v in SPECTRAL_VARS}
+
+
+def rosseland_effective_rates(ds: xr.Dataset, *, source: str = "mfp artifact") -> xr.Dataset:
+    """1/<lambda^SM> and g^4/<lambda^NP> [1/m] from the spectral coefficients.
+
+    <lambda> = sum_j w_j lambda(E_j) with the normalised Rosseland weights w_j
+    (``spectral_weight``); lambda^SM(E_j) = 1/A0_j and lambda^NP(E_j) = 1/(A2_j g^4), so both
+    means are exact closed forms (a node with A2_j = 0 has an infinite lambda^NP).
+    """
+    sp = _spectral(ds, source)
+    w = sp["spectral_weight"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_sm = (w / sp["spectral_rate_sm"]).sum(NODE_DIM, skipna=False)
+        mean_np = (w / sp["spectral_rate_np"]).sum(NODE_DIM, skipna=False)
+        return xr.Dataset({"rate_sm": 1.0 / mean_sm, "rate_np": 1.0 / mean_np})
+
+
+class RosselandTime:
+    """Exact Delta t(g) [s] from Rosseland-mean mean free paths ([C21] Eq. 21).
+
+    c Delta t(g) = sum_k area_k / sum_j w_kj / (A0_kj + A1_kj g^2 + A2_kj g^4).
+
+    Parameters
+    ----------
+    area_m2 : xarray.DataArray
+        Shell areas [m^2] (dim ``shell``; NaN or 0 for padding shells, which are skipped).
+    spectral : mapping
+        ``spectral_rate_sm``/``_int``/``_np`` [1/m] and ``spectral_weight`` [1] (dims
+        ``shell``, ``energy_node`` and any batch dims such as ``species``, ``weighting``,
+        ``mass``, ``snapshot``).
+    batch_dims : sequence of str
+        Order of the batch dimensions of :meth:`__call__` (every other dim is summed or
+        must be absent).
+    """
+
+    def __init__(
+        self, area_m2: xr.DataArray, spectral: Mapping[str, xr.DataArray], batch_dims: Iterable[str]
+    ):
+        self.batch_dims = tuple(batch_dims)
+        inner = ("shell", NODE_DIM)
+        w = spectral["spectral_weight"].fillna(0.0)
+        area = area_m2.fillna(0.0)
+        tmpl = sum(xr.zeros_like(spectral[v]) for v in SPECTRAL_VARS) + xr.zeros_like(area)
+        order = (*self.batch_dims, *inner)
+        extra = [d for d in tmpl.dims if d not in order]
+        if extra:
+            raise ArtifactError(f"Rosseland time: unexpected dimension(s) {extra}")
+
+        def arr(da, fill):
+            return (da.fillna(fill) + xr.zeros_like(tmpl)).transpose(*order).values
+
+        self.a0 = arr(spectral["spectral_rate_sm"], 1.0)
+        self.a1 = arr(spectral["spectral_rate_int"], 0.0)
+        self.a2 = arr(spectral["spectral_rate_np"], 0.0)
+        self.w = arr(w, 0.0)
+        self.area = (
+            (area + xr.zeros_like(tmpl.isel({NODE_DIM: 0}, drop=True)))
+            .transpose(*self.batch_dims, "shell")
+            .values
+        )
+        self.shape = self.a0.shape[:-2]
+
+    def __call__(self, coupling: np.ndarray, chunk: int = 16) -> np.ndarray:
+        """Delta t [s] at couplings of shape ``self.shape + (k,)``."""
+        g = np.asarray(coupling, float)
+        out = np.empty(g.shape)
+        a0, a1, a2 = (a[..., None, :, :] for a in (self.a0, self.a1, self.a2))
+        w = self.w[..., None, :, :]
+        area = self.area[..., None, :]
+        for start in range(0, g.shape[-1], chunk):
+            x = (g[..., start : start + chunk] ** 2)[..., None, None]
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                rate = a2 * x  # Horner, in place: A0 + x (A1 + x A2)
+                rate += a1
+                rate *= x
+                rate += a0
+                np.divide(w, rate, out=rate)
+                mean_lambda = rate.sum(-1)
+                terms = np.where(area > 0, area / mean_lambda, 0.0)
+            out[..., start : start + chunk] = terms.sum(-1) / C_M_PER_S
+        return out
+
+    def proxy_polynomial(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Coefficients [s] of the polynomial with <1/lambda> in place of 1/<lambda>.
+
+        sum_k area_k sum_j w_kj (A0 + A1 x + A2 x^2) / c: the same sum with the spectral
+        average taken of the rate; its roots and stationary point are hints for the solver.
+        """
+
+        def red(a):
+            return (self.area * (self.w * a).sum(-1)).sum(-1) / C_M_PER_S
+
+        return red(self.a0), red(self.a1), red(self.a2)
 
 
 # --------------------------------------------------------------------------------------------
@@ -216,7 +313,7 @@ def diffusion_time_s(inverse_lambda_per_m: xr.DataArray, area_m2: xr.DataArray) 
     area_m2 : xarray.DataArray
         R_k^2 - R_{k-1}^2 [m^2], dim ``shell``.
     """
-    return (inverse_lambda_per_m * area_m2).sum("shell") / C_M_PER_S
+    return (inverse_lambda_per_m * area_m2).sum("shell", skipna=False) / C_M_PER_S
 
 
 def diffusion_polynomial(coeffs: xr.Dataset, geometry: xr.Dataset) -> xr.Dataset:
@@ -226,22 +323,39 @@ def diffusion_polynomial(coeffs: xr.Dataset, geometry: xr.Dataset) -> xr.Dataset
     -------
     xarray.Dataset
         ``dt_sm`` [s], ``dt_int`` [s, per g^2], ``dt_np`` [s, per g^4] with
-        Delta t = dt_sm + dt_int g^2 + dt_np g^4 ([C21] Eq. 21); ``conv_np`` [1, per g^4]
-        (Eq. 24 with Eq. 25), ``retrap_np`` [1, per g^4] (Eq. 26).
+        Delta t = dt_sm + dt_int g^2 + dt_np g^4 ([C21] Eq. 21; NaN at ``rosseland``, where
+        Delta t is not a polynomial); ``conv_np`` [1, per g^4] (Eq. 24 with Eq. 25),
+        ``retrap_np`` [1, per g^4] (Eq. 26).
     """
     area, width = geometry["area"], geometry["width"]
+    dt_np = diffusion_time_s(coeffs["rate_np"], area)
+    if "energy_choice" in dt_np.dims:
+        dt_np = dt_np.where(dt_np["energy_choice"] != ROSSELAND)
     return xr.Dataset(
         {
-            "dt_sm": with_attrs(diffusion_time_s(coeffs["rate_sm"], area), "s",
-                                "SM diffusion time Delta t_SM ([C21] Eq. 21)"),
-            "dt_int": with_attrs(diffusion_time_s(coeffs["rate_int"], area), "s",
-                                 "coefficient of g^2 in Delta t"),
-            "dt_np": with_attrs(diffusion_time_s(coeffs["rate_np"], area), "s",
-                                "coefficient of g^4 in Delta t"),
-            "conv_np": with_attrs((area * coeffs["rate_sm"] * coeffs["rate_np"]).sum("shell"),
-                                  "1", "coefficient of g^4 in the nu_R conversion sum (Eq. 24)"),
-            "retrap_np": with_attrs((width * coeffs["rate_np"]).sum("shell"), "1",
-                                    "coefficient of g^4 in the nu_R re-trapping sum (Eq. 26)"),
+            "dt_sm": with_attrs(
+                diffusion_time_s(coeffs["rate_sm"], area),
+                "s",
+                "SM diffusion time Delta t_SM ([C21] Eq. 21)",
+            ),
+            "dt_int": with_attrs(
+                diffusion_time_s(coeffs["rate_int"], area),
+                "s",
+                "coefficient of g^2 in Delta t (NaN: not a polynomial)",
+            ),
+            "dt_np": with_attrs(
+                dt_np, "s", "coefficient of g^4 in Delta t (NaN: not a polynomial)"
+            ),
+            "conv_np": with_attrs(
+                (area * coeffs["rate_sm"] * coeffs["rate_np"]).sum("shell", skipna=False),
+                "1",
+                "coefficient of g^4 in the nu_R conversion sum (Eq. 24)",
+            ),
+            "retrap_np": with_attrs(
+                (width * coeffs["rate_np"]).sum("shell", skipna=False),
+                "1",
+                "coefficient of g^4 in the nu_R re-trapping sum (Eq. 26)",
+            ),
         }
     )
 
@@ -249,36 +363,36 @@ def diffusion_polynomial(coeffs: xr.Dataset, geometry: xr.Dataset) -> xr.Dataset
 def snapshot_diffusion(
     mfp_model: xr.Dataset,
     profile: xr.Dataset,
-    model: str,
     mfp_sm: xr.Dataset | None = None,
     *,
+    nu_r_sums: bool = False,
     source: str = "mfp artifact",
 ) -> xr.Dataset:
-    """Diffusion-time map and polynomial coefficients of one snapshot.
+    """Diffusion-time map and polynomial coefficients of one snapshot (and medium).
 
     Parameters
     ----------
     mfp_model : xarray.Dataset
         Model mean free paths (``lambda`` [m] on shell, species, energy_choice, mass,
-        coupling; ideally ``rate_sm/int/np`` [1/m]).
+        coupling and any further dims; ideally ``rate_sm/int/np`` [1/m]; the spectral
+        variables when ``energy_choice`` has ``rosseland``).
     profile : xarray.Dataset
         Profile artifact with ``r_inner``, ``r_outer`` [km]; if ``mfp_model`` carries radii
         they must agree.
-    model : str
-        Key of :data:`MODEL_NATURE`.
     mfp_sm : xarray.Dataset, optional
         SM artifact; its ``lambda_sm`` gives ``diffusion_time_sm`` (else A0 is used).
+    nu_r_sums : bool
+        Also the right-handed-neutrino sums and the two-state time ([C21] Eqs. 24-27; the
+        models whose criteria use them).
 
     Returns
     -------
     xarray.Dataset
         ``diffusion_time`` [s] on the artifact grid (from ``lambda``), ``diffusion_time_sm``
-        [s], the polynomial coefficients of :func:`diffusion_polynomial` and, for the scalars,
-        ``nur_conversion_sum``, ``nur_retrapping_sum`` [1] and ``diffusion_time_two_state``
-        [s] ([C21] Eqs. 24-27).
+        [s], the coefficients of :func:`diffusion_polynomial`, ``shell_area`` [m^2] and, with
+        ``nu_r_sums``, ``nur_conversion_sum``, ``nur_retrapping_sum`` [1] and
+        ``diffusion_time_two_state`` [s]; at ``rosseland`` also the spectral coefficients.
     """
-    if model not in MODEL_NATURE:
-        raise ConfigError(f"unknown SN-core model {model!r}; known: {', '.join(MODEL_NATURE)}")
     _require_dims(mfp_model, ("shell", "species", "energy_choice", "mass", "coupling"), source)
     geometry = shell_geometry(profile, source=f"{source} (profile radii)")
     if mfp_model.sizes["shell"] != geometry.sizes["shell"]:
@@ -294,49 +408,109 @@ def snapshot_diffusion(
     coeffs = rate_coefficients(mfp_model, mfp_sm, source=source)
     poly = diffusion_polynomial(coeffs, geometry)
     if "lambda" in mfp_model:
-        dt = diffusion_time_s(1.0 / mfp_model["lambda"].astype(float), geometry["area"])
+        dt = diffusion_time_s(
+            1.0 / _drop_coords(mfp_model["lambda"].astype(float)), geometry["area"]
+        )
     else:
         g2 = mfp_model["coupling"].astype(float) ** 2
         dt = poly["dt_sm"] + poly["dt_int"] * g2 + poly["dt_np"] * g2**2
     out = poly.copy()
-    out["diffusion_time"] = with_attrs(dt.transpose("species", "energy_choice", "mass",
-                                                    "coupling"),
-                                       "s", "neutrino diffusion time ([C21] Eq. 21)")
+    out["diffusion_time"] = with_attrs(
+        _standard_order(dt), "s", "neutrino diffusion time ([C21] Eq. 21)"
+    )
     if mfp_sm is not None and "lambda_sm" in mfp_sm:
-        lam_sm = mfp_sm["lambda_sm"].astype(float).sel(
-            energy_choice=mfp_model["energy_choice"], species=mfp_model["species"])
+        lam_sm = _drop_coords(mfp_sm["lambda_sm"].astype(float))
+        lam_sm = lam_sm.sel(
+            {d: mfp_model[d] for d in lam_sm.dims if d in mfp_model.dims and d != "shell"}
+        )
         lam_sm = lam_sm.assign_coords(shell=mfp_model["shell"].to_numpy())
         dt_sm = diffusion_time_s(1.0 / lam_sm, geometry["area"])
     else:
         dt_sm = poly["dt_sm"]
-    out["diffusion_time_sm"] = with_attrs(_drop_extra(dt_sm, ("species", "energy_choice")),
-                                          "s", "SM diffusion time Delta t_SM ([C21] Eq. 21)")
-    if model in SCALAR_MODELS:
+    out["diffusion_time_sm"] = with_attrs(
+        _standard_order(_drop_coords(dt_sm)), "s", "SM diffusion time Delta t_SM ([C21] Eq. 21)"
+    )
+    out["shell_area"] = geometry["area"]
+    out["shell_width"] = geometry["width"]
+    if nu_r_sums:
         g4 = mfp_model["coupling"].astype(float) ** 4
         inv_np = coeffs["rate_np"] * g4
         out["nur_conversion_sum"] = with_attrs(
-            poly["conv_np"] * g4, "1",
-            "nu_L -> nu_R conversion sum sum_k c dt_k / lambda_k^NP ([C21] Eqs. 24-25)")
+            _standard_order(poly["conv_np"] * g4),
+            "1",
+            "nu_L -> nu_R conversion sum sum_k c dt_k / lambda_k^NP ([C21] Eqs. 24-25)",
+        )
         out["nur_retrapping_sum"] = with_attrs(
-            poly["retrap_np"] * g4, "1",
-            "nu_R re-trapping sum sum_k dR_k / lambda_k^NP ([C21] Eq. 26)")
+            _standard_order(poly["retrap_np"] * g4),
+            "1",
+            "nu_R re-trapping sum sum_k dR_k / lambda_k^NP ([C21] Eq. 26)",
+        )
         out["diffusion_time_two_state"] = with_attrs(
-            0.5 * diffusion_time_s(inv_np + coeffs["rate_sm"], geometry["area"]), "s",
-            "two-state (nu_L/nu_R) diffusion time ([C21] Eq. 27)")
+            _standard_order(0.5 * diffusion_time_s(inv_np + coeffs["rate_sm"], geometry["area"])),
+            "s",
+            "two-state (nu_L/nu_R) diffusion time ([C21] Eq. 27)",
+        )
+    if has_rosseland(mfp_model):
+        meta = {
+            "spectral_rate_sm": ("m-1", "SM inverse mean free path at each energy node"),
+            "spectral_rate_int": ("m-1", "coefficient of g^2 in 1/lambda at each node"),
+            "spectral_rate_np": ("m-1", "coefficient of g^4 in 1/lambda at each node"),
+            "spectral_weight": ("1", "normalised Rosseland weight of each energy node"),
+        }
+        for name, da in _spectral(mfp_model, source).items():
+            out[name] = with_attrs(
+                da.assign_coords(shell=mfp_model["shell"].to_numpy()), *meta[name]
+            )
     out.attrs["rate_method"] = coeffs.attrs["rate_method"]
     return out
 
 
-def combine_snapshots(per_snapshot: Mapping[str, xr.Dataset]) -> xr.Dataset:
-    """Stack :func:`snapshot_diffusion` results along a new ``snapshot`` dimension."""
-    if not per_snapshot:
-        raise ConfigError("diffusion: no snapshots to combine (check diffusion.snapshot_* keys)")
-    names = list(per_snapshot)
-    ds = xr.concat([per_snapshot[n] for n in names], dim="snapshot", join="exact",
-                   combine_attrs="drop_conflicts")
-    ds = ds.assign_coords(snapshot=("snapshot", names))
-    ds["snapshot"].attrs.update(units="1", long_name="SN snapshot (config key)")
-    return ds
+_ORDER = ("snapshot", "medium", "species", "energy_choice", "weighting", "mass", "coupling")
+
+
+def _drop_coords(da: xr.DataArray) -> xr.DataArray:
+    return da.drop_vars([c for c in da.coords if c not in da.dims])
+
+
+def _standard_order(da: xr.DataArray) -> xr.DataArray:
+    """Known dims in the artifact order, any others after them."""
+    known = [d for d in _ORDER if d in da.dims]
+    return da.transpose(*known, ...)
+
+
+def combine_snapshots(per_key: Mapping[object, xr.Dataset]) -> xr.Dataset:
+    """Stack :func:`snapshot_diffusion` results along ``snapshot`` (and ``medium``).
+
+    Keys are snapshot names or ``(snapshot, medium)`` pairs. Snapshots may have different
+    numbers of shells (and spectral nodes) and different media: per-shell variables and the
+    (snapshot, medium) pairs that were not computed are padded with NaN.
+    """
+    if not per_key:
+        raise InputError("diffusion: no snapshots to combine")
+    pairs = [k if isinstance(k, tuple) else (k, None) for k in per_key]
+    with_medium = {m is None for _, m in pairs}
+    if len(with_medium) > 1:
+        raise InputError("diffusion: mix of keys with and without a medium")
+    snapshots = list(dict.fromkeys(s for s, _ in pairs))
+    media = list(dict.fromkeys(m for _, m in pairs))
+    rows = []
+    for snap in snapshots:
+        if media == [None]:
+            rows.append(per_key[snap] if snap in per_key else per_key[(snap, None)])
+            continue
+        mine = [m for m in media if (snap, m) in per_key]
+        row = xr.concat(
+            [per_key[(snap, m)] for m in mine],
+            dim="medium",
+            join="outer",
+            combine_attrs="drop_conflicts",
+        ).assign_coords(medium=mine)
+        rows.append(row.reindex(medium=media))
+    ds = xr.concat(rows, dim="snapshot", join="outer", combine_attrs="drop_conflicts")
+    ds = ds.assign_coords(snapshot=("snapshot", snapshots))
+    for name in ds.data_vars:
+        ds[name] = _standard_order(ds[name])
+    return label_coords(ds)
 
 
 def label_coords(ds: xr.Dataset) -> xr.Dataset:
@@ -344,331 +518,17 @@ def label_coords(ds: xr.Dataset) -> xr.Dataset:
     meta = {
         "species": ("1", "neutrino species (nu: s=+1, nubar: s=-1)"),
         "energy_choice": ("1", "neutrino energy prescription per shell"),
+        "weighting": ("1", "mean free path weighting (total rate or transport)"),
+        "medium": ("1", "nuclear medium (RMF parameter set or the profile's own)"),
         "mass": ("MeV", "mediator mass"),
-        "coupling": ("1", "mediator coupling (g_B-L or Y)"),
+        "coupling": ("1", "mediator coupling"),
         "snapshot": ("1", "SN snapshot (config key)"),
         "criterion": ("1", "SN-core criterion"),
-        "interval": ("1", "index of the coupling interval"),
+        "interval": ("1", "index of the coupling interval (increasing g)"),
         "shell": ("1", "shell index (1 = innermost)"),
+        NODE_DIM: ("1", "index of the spectral quadrature node"),
     }
     for name, (units, long_name) in meta.items():
         if name in ds.coords:
             ds[name].attrs.update(units=units, long_name=long_name)
     return ds
-
-
-# --------------------------------------------------------------------------------------------
-# exact boundaries
-# --------------------------------------------------------------------------------------------
-def quadratic_roots(c0, c1, c2) -> tuple[np.ndarray, np.ndarray]:
-    """Real roots r1 <= r2 of c0 + c1 x + c2 x^2 (NaN where none), cancellation-free.
-
-    Uses q = -(c1 + sign(c1) sqrt(D))/2, roots q/c2 and c0/q, then one Newton polish; the
-    linear case c2 = 0 gives r1 = -c0/c1. Works elementwise on broadcast arrays.
-    """
-    c0, c1, c2 = np.broadcast_arrays(*(np.asarray(c, dtype=float) for c in (c0, c1, c2)))
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # Scale each polynomial so its largest coefficient is 1 (the coefficients can span
-        # 1e-10 .. 1e40 across masses).
-        scale = np.maximum(np.maximum(np.abs(c0), np.abs(c1)), np.abs(c2))
-        scale = np.where(scale > 0, scale, 1.0)
-        a0, a1, a2 = c0 / scale, c1 / scale, c2 / scale
-        disc = a1 * a1 - 4.0 * a2 * a0
-        sq = np.sqrt(np.where(disc >= 0, disc, np.nan))
-        sign = np.where(a1 >= 0, 1.0, -1.0)
-        q = -0.5 * (a1 + sign * sq)
-        quad = a2 != 0
-        ra = np.where(quad, q / np.where(quad, a2, 1.0), np.nan)
-        rb = np.where(q != 0, a0 / q, np.nan)
-        lin = np.where(a1 != 0, -a0 / np.where(a1 != 0, a1, 1.0), np.nan)
-        ra = np.where(quad, ra, lin)
-        rb = np.where(quad, rb, np.nan)
-        # a double root at q = 0 (a0 = a1 = 0): both roots are 0
-        rb = np.where(quad & (q == 0) & np.isfinite(sq), 0.0, rb)
-
-        def polish(r):
-            f = a0 + a1 * r + a2 * r * r
-            df = a1 + 2.0 * a2 * r
-            step = np.where(df != 0, f / np.where(df != 0, df, 1.0), 0.0)
-            return np.where(np.isfinite(r), r - step, r)
-
-        ra, rb = polish(ra), polish(rb)
-    r1 = np.fmin(ra, rb)
-    r2 = np.where(np.isfinite(ra) & np.isfinite(rb), np.fmax(ra, rb), np.nan)
-    return r1, r2
-
-
-def quadratic_exceedance(c0, c1, c2, x_max: float, n_intervals: int = 2):
-    """Intervals of x in [0, x_max] where f(x) = c0 + c1 x + c2 x^2 > 0.
-
-    Parameters
-    ----------
-    c0, c1, c2 : array_like
-        Polynomial coefficients (broadcast together).
-    x_max : float
-        Upper end of the scanned range (> 0).
-
-    Returns
-    -------
-    lower, upper : numpy.ndarray
-        Shape ``broadcast + (n_intervals,)``; NaN-padded interval edges in x, sorted. An
-        interval that extends to ``x_max`` has ``upper = x_max``; one that contains 0 has
-        ``lower = 0``.
-    """
-    c0, c1, c2 = np.broadcast_arrays(*(np.asarray(c, dtype=float) for c in (c0, c1, c2)))
-    if not x_max > 0:
-        raise ConfigError(f"coupling range must be positive, got x_max = {x_max!r}")
-    r1, r2 = quadratic_roots(c0, c1, c2)
-    inside = lambda r: np.where(np.isfinite(r) & (r > 0) & (r < x_max), r, x_max)  # noqa: E731
-    pts = np.stack([np.zeros_like(c0), inside(r1), inside(r2), np.full_like(c0, x_max)], -1)
-    pts = np.sort(pts, axis=-1)
-    shape = c0.shape
-    flat = [v.reshape(-1) for v in (c0, c1, c2)]
-    pts = pts.reshape(-1, 4)
-    n = pts.shape[0]
-    rows = np.arange(n)
-    lower = np.full((n, max(n_intervals, 2)), np.nan)
-    upper = np.full((n, max(n_intervals, 2)), np.nan)
-    started = np.zeros(n, dtype=int)  # intervals opened so far (at most 2 for a quadratic)
-    in_run = np.zeros(n, dtype=bool)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for j in range(3):
-            a, b = pts[:, j], pts[:, j + 1]
-            mid = 0.5 * (a + b)
-            exceeded = (flat[0] + flat[1] * mid + flat[2] * mid * mid) > 0
-            valid = b > a  # zero-length segments neither open nor close an interval
-            opens = valid & exceeded & ~in_run
-            lower[rows[opens], started[opens]] = a[opens]
-            started = started + opens
-            grows = valid & exceeded
-            upper[rows[grows], started[grows] - 1] = b[grows]
-            in_run = np.where(valid, exceeded, in_run)
-    lower = lower[:, :n_intervals].reshape(shape + (n_intervals,))
-    upper = upper[:, :n_intervals].reshape(shape + (n_intervals,))
-    return lower, upper
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """A criterion ``c0 + c1 x + c2 x^2 > 0`` with x = coupling**power."""
-
-    c0: np.ndarray
-    c1: np.ndarray
-    c2: np.ndarray
-    power: float
-
-
-def solve_criterion(crit: Criterion, coupling_max: float):
-    """Bound and all exceedance intervals of one criterion, in the coupling.
-
-    Returns
-    -------
-    bound, lower, upper : numpy.ndarray
-        ``bound``: smallest coupling where the criterion fails (0 where it fails already at
-        g = 0, NaN where it never fails up to ``coupling_max``); ``lower``/``upper``: all
-        exceedance intervals (last axis, NaN-padded).
-    """
-    x_max = coupling_max**crit.power
-    lo, up = quadratic_exceedance(crit.c0, crit.c1, crit.c2, x_max)
-    inv = 1.0 / crit.power
-    with np.errstate(invalid="ignore"):
-        lower = np.where(np.isfinite(lo), np.abs(lo) ** inv, np.nan)
-        upper = np.where(np.isfinite(up), np.abs(up) ** inv, np.nan)
-    # The polynomial rounding can leave upper = x_max^(1/p) a hair off coupling_max.
-    upper = np.where(np.isclose(upper, coupling_max, rtol=1e-12), coupling_max, upper)
-    return lower[..., 0], lower, upper
-
-
-def first_crossing(lower: np.ndarray, upper: np.ndarray, coupling_max: float) -> np.ndarray:
-    """Smallest coupling g > 0 where the criterion changes state (NaN if none in range)."""
-    edges = np.concatenate([lower, upper], axis=-1)
-    inside = np.isfinite(edges) & (edges > 0) & (edges < coupling_max)
-    smallest = np.min(np.where(inside, edges, np.inf), axis=-1)
-    return np.where(np.isfinite(smallest), smallest, np.nan)
-
-
-def criteria_polynomials(
-    diffusion: xr.Dataset, model: str, settings: Mapping[str, object]
-) -> dict[str, tuple[xr.Dataset, float]]:
-    """The polynomial of every criterion of ``model`` (dims energy_choice, mass).
-
-    Parameters
-    ----------
-    diffusion : xarray.Dataset
-        The ``results/diffusion/{model}.nc`` artifact (with the polynomial coefficients).
-    settings : mapping
-        The config ``diffusion`` block: ``snapshot_dt_10s``, ``snapshot_dt_2sm``,
-        ``snapshot_nur``, ``observed_species``, ``dt_max_s``, ``dt_sm_factor``,
-        ``nur_conversion_max``, ``nur_retrapping_min``.
-
-    Returns
-    -------
-    dict
-        criterion -> (Dataset with c0, c1, c2, power).
-    """
-    cfg = {**DEFAULTS, **dict(settings)}
-    species = cfg["observed_species"]
-    if "species" in diffusion.dims and species not in diffusion["species"].values:
-        raise InputError(f"diffusion artifact has no species {species!r} "
-                         f"(diffusion.observed_species); has {list(diffusion.species.values)}")
-    out = {}
-    for crit in MODEL_CRITERIA[model]:
-        key = CRITERION_SNAPSHOT_KEY[crit]
-        snap = cfg.get(key)
-        if snap is None:
-            raise ConfigError(f"criterion {crit} needs config diffusion.{key} (a snapshot name)")
-        if "snapshot" not in diffusion.dims or snap not in diffusion["snapshot"].values:
-            have = list(diffusion["snapshot"].values) if "snapshot" in diffusion.dims else []
-            raise InputError(
-                f"criterion {crit} needs snapshot {snap!r} (diffusion.{key}), which is not in "
-                f"the diffusion artifact (has: {', '.join(map(str, have)) or 'none'})"
-            )
-        d = diffusion.sel(snapshot=snap, species=species)
-        zero = xr.zeros_like(d["dt_np"])
-        if crit == "dt_10s":
-            c0 = d["dt_sm"] - float(cfg["dt_max_s"])
-            c1, c2 = d["dt_int"], d["dt_np"]
-        elif crit == "dt_2sm":
-            c0 = (1.0 - float(cfg["dt_sm_factor"])) * d["dt_sm"]
-            c1, c2 = d["dt_int"], d["dt_np"]
-        elif crit in ("nur_conversion", "eos_indicative"):
-            c0, c1, c2 = -float(cfg["nur_conversion_max"]) + zero, zero, d["conv_np"]
-        elif crit == "nur_retrapping":
-            c0, c1, c2 = -float(cfg["nur_retrapping_min"]) + zero, zero, d["retrap_np"]
-        else:  # pragma: no cover - MODEL_CRITERIA lists only the above
-            raise ConfigError(f"unknown criterion {crit}")
-        c0, c1, c2 = xr.broadcast(c0, c1, c2)
-        out[crit] = (xr.Dataset({"c0": c0, "c1": c1, "c2": c2}), 2.0)
-    return out
-
-
-def sn_core_bounds(
-    diffusion: xr.Dataset, model: str, settings: Mapping[str, object],
-    coupling_max: float | None = None,
-) -> xr.Dataset:
-    """Per mass, the smallest coupling at which each [C21] criterion fails (exact roots).
-
-    Parameters
-    ----------
-    diffusion : xarray.Dataset
-        Diffusion artifact of ``model``.
-    settings : mapping
-        Config ``diffusion`` block (see :func:`criteria_polynomials`).
-    coupling_max : float, optional
-        Upper end of the coupling range; default the artifact's largest coupling.
-
-    Returns
-    -------
-    xarray.Dataset
-        Dims ``criterion, energy_choice, mass`` (+ ``interval``): ``coupling_bound`` [1],
-        ``exceeded_lower``/``exceeded_upper`` [1] (all intervals where the criterion's quantity
-        exceeds its threshold), ``n_intervals``; for the LNC scalar the disfavoured band
-        ``nur_band_lower``/``nur_band_upper`` (conversion without re-trapping).
-
-    Notes
-    -----
-    [C21] Eqs. 21-26. Delta t is a quadratic in x = g^2, the nu_R sums are proportional to
-    g^4, so the crossings are closed-form roots; no grid interpolation is involved.
-    """
-    if model not in MODEL_CRITERIA:
-        raise ConfigError(f"unknown SN-core model {model!r}; known: {', '.join(MODEL_CRITERIA)}")
-    if coupling_max is None:
-        if "coupling" not in diffusion.dims or diffusion.sizes["coupling"] == 0:
-            raise InputError("diffusion artifact has no coupling grid; give coupling_max")
-        coupling_max = float(diffusion["coupling"].max())
-    if "mass" not in diffusion.dims or diffusion.sizes["mass"] == 0:
-        raise InputError("diffusion artifact has an empty mass grid")
-    polys = criteria_polynomials(diffusion, model, settings)
-    names = list(polys)
-    bounds, lowers, uppers = [], [], []
-    template = None
-    for name in names:
-        poly, power = polys[name]
-        poly = poly.transpose("energy_choice", "mass")
-        template = poly["c0"]
-        b, lo, up = solve_criterion(
-            Criterion(poly["c0"].values, poly["c1"].values, poly["c2"].values, power),
-            coupling_max)
-        bounds.append(b)
-        lowers.append(lo)
-        uppers.append(up)
-    dims = ("criterion", "energy_choice", "mass")
-    coords = {
-        "criterion": ("criterion", names),
-        "energy_choice": template["energy_choice"].values,
-        "mass": template["mass"].values,
-        "interval": ("interval", np.arange(lowers[0].shape[-1])),
-    }
-    lower = np.stack(lowers)
-    upper = np.stack(uppers)
-    ds = xr.Dataset(
-        {
-            "coupling_bound": (dims, np.stack(bounds), {
-                "units": "1",
-                "long_name": "smallest coupling violating the criterion",
-                "comment": "NaN: not violated up to coupling_max; 0: violated already by the "
-                           "SM (g -> 0)"}),
-            "exceeded_lower": (dims + ("interval",), lower, {
-                "units": "1", "long_name": "lower edge of a coupling interval where the "
-                                           "criterion's quantity exceeds its threshold"}),
-            "exceeded_upper": (dims + ("interval",), upper, {
-                "units": "1", "long_name": "upper edge of a coupling interval where the "
-                                           "criterion's quantity exceeds its threshold"}),
-            "n_intervals": (dims, np.isfinite(lower).sum(-1), {
-                "units": "1", "long_name": "number of coupling intervals where the criterion "
-                                           "fails"}),
-            "first_crossing": (dims, first_crossing(lower, upper, coupling_max), {
-                "units": "1", "long_name": "smallest coupling > 0 where the criterion changes "
-                                           "state (differs from coupling_bound only where the "
-                                           "SM already fails)"}),
-            "sm_fails": (dims, np.stack(bounds) == 0.0, {
-                "units": "1", "long_name": "criterion already violated at g -> 0 (SM)"}),
-        },
-        coords=coords,
-    )
-    ds["criterion_description"] = xr.DataArray(
-        [CRITERION_DESCRIPTION[n] for n in names], dims="criterion",
-        attrs={"units": "1", "long_name": "meaning of the criterion"})
-    if model == "lnc_scalar":
-        conv = ds["coupling_bound"].sel(criterion="nur_conversion")
-        ret = ds["coupling_bound"].sel(criterion="nur_retrapping")
-        ret_eff = ret.fillna(coupling_max)
-        has_band = np.isfinite(conv) & (ret_eff > conv)
-        conv = conv.drop_vars("criterion", errors="ignore")
-        ret_eff = ret_eff.drop_vars("criterion", errors="ignore")
-        ds["nur_band_lower"] = with_attrs(conv.where(has_band), "1",
-                                          "lower edge of the disfavoured nu_R free-streaming "
-                                          "band (Eq. 24 fails, Eq. 26 does not hold)")
-        ds["nur_band_upper"] = with_attrs(ret_eff.where(has_band), "1",
-                                          "upper edge of the disfavoured nu_R band (Eq. 26 "
-                                          "reaches its threshold; coupling_max if never)")
-    ds.attrs.update(
-        model=model,
-        observed_species=str({**DEFAULTS, **dict(settings)}["observed_species"]),
-        coupling_max=float(coupling_max),
-        method="closed-form roots of the quadratic in g^2 (Delta t) and of the g^4 sums",
-    )
-    return label_coords(ds)
-
-
-def bounds_table(bounds: xr.Dataset) -> pd.DataFrame:
-    """Long-format table of the bound curves (one row per criterion, [profile,] energy, mass)."""
-    da = bounds["coupling_bound"]
-    da = da.drop_vars([c for c in da.coords if c not in da.dims])
-    df = da.to_dataframe().reset_index().rename(columns={"mass": "mass_mev"})
-    df.insert(0, "model", bounds.attrs.get("model", ""))
-    return df
-
-
-def write_bounds_csv(bounds: xr.Dataset, path, header_lines: Sequence[str] = ()) -> None:
-    """Write :func:`bounds_table` as CSV with ``#`` comment lines (units, provenance)."""
-    df = bounds_table(bounds)
-    lines = [
-        "# SN-core bounds on the mediator coupling: smallest coupling violating each criterion",
-        "# mass_mev [MeV]; coupling_bound [1] (empty: no violation up to coupling_max; 0: SM "
-        "already violates)",
-        *[f"# {h}" for h in header_lines],
-    ]
-    with open(path, "w") as fh:
-        fh.write("\n".join(lines) + "\n")
-        df.to_csv(fh, index=False, float_format="%.6e")

@@ -1,159 +1,67 @@
-# Stage diffusion: [C21] shell-method diffusion times and SN-core bounds (physics.md §4.1-4.2),
-# the [ST21]-style radial method (§4.3) and the SN-core figures.
+# Stage SN core: [C21] shell-method diffusion times and bounds (physics.md §4.1-4.2) and the
+# [ST21]-style radial method (§4.3), for every model with sn_core: true, in one job (the
+# physics takes well under a second per model); the SN-core figures in one plot job.
+# Helpers: lightmed/smk/diffusion.py.
+
+from lightmed.smk import diffusion as sn_smk
+
+SN_CORE_OUTPUTS = sn_smk.sn_core_outputs(config)
+SN_CORE_FIGURES = sn_smk.sn_core_figures(config)
 
 
-rule compute_diffusion:
-    input:
-        unpack(
-            lambda w: diffusion_input(
+if SN_CORE_OUTPUTS["bounds"]:
+
+    rule compute_sn_core:
+        input:
+            **sn_smk.sn_core_input(
                 config,
-                w.model,
-                rules.compute_mfp_model.output.mfp,
-                rules.compute_mfp.output.mfp,
-                rules.ingest_profile.output.profile,
-            )
-        ),
-    output:
-        diffusion="results/diffusion/{model}.nc",
-    params:
-        snapshots=diffusion_snapshots(config),
-    log:
-        "logs/compute_diffusion/{model}.log",
-    benchmark:
-        "benchmarks/results/compute_diffusion/{model}.tsv"
-    wildcard_constraints:
-        model="|".join(SN_CORE_MODELS),
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=5,
-    conda:
-        "../../envs/lightmed.yaml"
-    script:
-        "../scripts/compute_diffusion.py"
+                {
+                    "mfp_model": rules.compute_mfp_model.output.mfp,
+                    "mfp": rules.compute_mfp.output.mfp,
+                    "profile": rules.ingest_profile.output.profile,
+                    "rmf": rules.solve_rmf.output.rmf,
+                },
+            ),
+        output:
+            **SN_CORE_OUTPUTS,
+        params:
+            plan=sn_smk.sn_core_plan(config),
+        log:
+            "logs/compute_sn_core/compute_sn_core.log",
+        benchmark:
+            "benchmarks/results/compute_sn_core/compute_sn_core.tsv"
+        threads: 1
+        resources:
+            mem_mb=lambda w: sn_smk.sn_core_mem_mb(config),
+            runtime=10,
+        conda:
+            "../../envs/lightmed.yaml"
+        script:
+            "../scripts/compute_sn_core.py"
 
-
-rule compute_sn_core_bounds:
-    input:
-        diffusion=rules.compute_diffusion.output.diffusion,
-    output:
-        bounds="results/bounds/sn_core_{model}.nc",
-        table="results/bounds/sn_core_{model}.csv",
-    params:
-        diffusion=diffusion_physics(config),
-    log:
-        "logs/compute_sn_core_bounds/{model}.log",
-    benchmark:
-        "benchmarks/results/compute_sn_core_bounds/{model}.tsv"
-    wildcard_constraints:
-        model="|".join(SN_CORE_MODELS),
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/lightmed.yaml"
-    script:
-        "../scripts/compute_sn_core_bounds.py"
-
-
-rule compute_sn_core_radial_bounds:
-    input:
-        profiles=expand(
-            rules.ingest_profile.output.profile, snapshot=config["radial"]["snapshots"]
-        ),
-        rmf=[
-            rules.solve_rmf.output.rmf.format(
-                snapshot=s, medium=headline_medium(config, s), nature="dirac"
-            )
-            for s in config["radial"]["snapshots"]
-        ],
-        radial=list(config["radial"]["garching_profiles"].values()),
-    output:
-        bounds="results/bounds/sn_core_radial_{model}.nc",
-        table="results/bounds/sn_core_radial_{model}.csv",
-    params:
-        radial=config["radial"],
-    log:
-        "logs/compute_sn_core_radial_bounds/{model}.log",
-    benchmark:
-        "benchmarks/results/compute_sn_core_radial_bounds/{model}.tsv"
-    wildcard_constraints:
-        model="|".join(SN_CORE_MODELS),
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
-    conda:
-        "../../envs/lightmed.yaml"
-    script:
-        "../scripts/compute_sn_core_radial_bounds.py"
-
-
-rule plot_sn_core_mfp_ratio:
-    input:
-        bl_vector=expand(
-            rules.compute_mfp_model.output.mfp,
+    rule plot_sn_core:
+        input:
+            **sn_smk.plot_inputs(
+                config, rules.compute_mfp_model.output.mfp, rules.compute_mfp.output.mfp
+            ),
+        output:
+            **SN_CORE_FIGURES,
+        params:
+            figures=config["figures"],
+            models=sn_smk.model_titles(config),
+            ratio_models=sn_smk.ratio_models(config),
+            couplings=config["diffusion"]["plot_couplings"],
+            species=config["diffusion"]["observed_species"],
             snapshot=config["diffusion"]["plot_snapshot"],
-            medium=headline_medium(config, config["diffusion"]["plot_snapshot"]),
-            nature="dirac",
-            model="bl_vector",
-        ),
-        lnc_scalar=expand(
-            rules.compute_mfp_model.output.mfp,
-            snapshot=config["diffusion"]["plot_snapshot"],
-            medium=headline_medium(config, config["diffusion"]["plot_snapshot"]),
-            nature="dirac",
-            model="lnc_scalar",
-        ),
-        mfp_sm=expand(
-            rules.compute_mfp.output.mfp,
-            snapshot=config["diffusion"]["plot_snapshot"],
-            medium=headline_medium(config, config["diffusion"]["plot_snapshot"]),
-            nature="dirac",
-        ),
-    output:
-        ratio=expand("results/figures/c21_mfp_ratio.{ext}", ext=config["figures"]["formats"]),
-        contributions=expand(
-            "results/figures/c21_mfp_ratio_contributions.{ext}",
-            ext=config["figures"]["formats"],
-        ),
-    params:
-        figures=config["figures"],
-        couplings=config["diffusion"]["plot_couplings"],
-        species=config["diffusion"]["observed_species"],
-        snapshot=config["diffusion"]["plot_snapshot"],
-    log:
-        "logs/plot_sn_core_mfp_ratio/plot_sn_core_mfp_ratio.log",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/lightmed.yaml"
-    script:
-        "../scripts/plot_sn_core_mfp_ratio.py"
-
-
-rule plot_sn_core_bounds:
-    input:
-        bounds=rules.compute_sn_core_bounds.output.bounds,
-        radial=rules.compute_sn_core_radial_bounds.output.bounds,
-    output:
-        figure=expand(
-            "results/figures/sn_core_bounds_{{model}}.{ext}", ext=config["figures"]["formats"]
-        ),
-    params:
-        figures=config["figures"],
-    log:
-        "logs/plot_sn_core_bounds/{model}.log",
-    wildcard_constraints:
-        model="|".join(SN_CORE_MODELS),
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/lightmed.yaml"
-    script:
-        "../scripts/plot_sn_core_bounds.py"
+        log:
+            "logs/plot_sn_core/plot_sn_core.log",
+        benchmark:
+            "benchmarks/results/plot_sn_core/plot_sn_core.tsv"
+        threads: 1
+        resources:
+            mem_mb=1000,
+            runtime=5,
+        conda:
+            "../../envs/lightmed.yaml"
+        script:
+            "../scripts/plot_sn_core.py"

@@ -2,9 +2,9 @@
 # combination ([ST21] Sec. VI, physics.md §6), the 90 % CL bound curves with every excluded
 # interval, and the bound figures ([ST21] Figs. 5-7, 11 and the combined summaries).
 #
-# Inputs: the rates artifacts (rates.smk, RATES_PATTERN) and, for the summary figures, rules
-# compute_sn_core_bounds / compute_sn_core_radial_bounds (diffusion.smk) when those rules are in
-# the workflow. All are resolved lazily (input functions), so the include order is free.
+# Inputs: the rates artifacts (rates.smk, RATES_PATTERN) and, for the summary figures, rule
+# compute_sn_core (diffusion.smk) when that rule is in the workflow. All are resolved lazily
+# (input functions), so the include order is free.
 # Helpers: lightmed/smk/sensitivity.py. Every product: SENSITIVITY_TARGETS (for `rule all`).
 
 from lightmed.errors import ConfigError
@@ -108,7 +108,7 @@ rule plot_summary:
     input:
         unpack(
             lambda w: sens_smk.sn_core_inputs(
-                config, w.model, rules.has, lambda name: getattr(rules, name).output.bounds
+                config, w.model, rules.has
             )
         ),
         sensitivities=lambda w: sens_smk.sensitivity_files(

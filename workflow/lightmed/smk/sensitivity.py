@@ -184,23 +184,19 @@ def summary_sn_core(config: dict, model: str) -> list[str]:
 
 
 def sn_core_inputs(
-    config: dict, model: str, has_rule: Callable[[str], bool], pattern_of: Callable[[str], str]
+    config: dict, model: str, has_rule: Callable[[str], bool]
 ) -> dict[str, list[str]]:
-    """SN-core bounds of both methods for one summary figure, only if their rules exist.
+    """SN-core bounds of both methods for one summary figure, only if their rule exists.
 
-    ``has_rule(name)`` and ``pattern_of(name)`` come from Snakemake's ``rules`` object, so the
-    summary works with or without workflow/rules/diffusion.smk included.
+    ``has_rule(name)`` comes from Snakemake's ``rules`` object, so the summary works with or
+    without workflow/rules/diffusion.smk (rule compute_sn_core) included.
     """
+    from .diffusion import BOUNDS_PATTERN, RADIAL_PATTERN
+
+    shown = summary_sn_core(config, model)
     out: dict[str, list[str]] = {}
-    for key, rule in (
-        ("sn_core", "compute_sn_core_bounds"),
-        ("sn_core_radial", "compute_sn_core_radial_bounds"),
-    ):
-        out[key] = (
-            [pattern_of(rule).format(model=m) for m in summary_sn_core(config, model)]
-            if has_rule(rule)
-            else []
-        )
+    for key, pattern in (("sn_core", BOUNDS_PATTERN), ("sn_core_radial", RADIAL_PATTERN)):
+        out[key] = [pattern.format(model=m) for m in shown] if has_rule("compute_sn_core") else []
     return out
 
 
