@@ -5,7 +5,7 @@ import sys
 
 from snakemake.utils import min_version
 
-from lightmed.config import check_references, validate_config
+from lightmed.config import SCHEMA_PATH, check_references, validate_config
 from lightmed.errors import ConfigError
 from lightmed.smk.core import (
     headline_medium,
@@ -27,7 +27,7 @@ configfile: "config/config.yaml"
 
 
 try:
-    validate_config(config, os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml"))
+    validate_config(config, SCHEMA_PATH)
     check_references(config)
 except ConfigError as exc:
     sys.exit(f"lightmed: {exc}")

@@ -56,7 +56,9 @@ class _Parser(argparse.ArgumentParser):
 
 def schema_path() -> Path:
     """The workflow's config schema (``workflow/schemas/config.schema.yaml``)."""
-    return Path(__file__).resolve().parent.parent / "schemas" / "config.schema.yaml"
+    from .config import SCHEMA_PATH
+
+    return Path(SCHEMA_PATH)
 
 
 # ------------------------------------------------------------------------------------ config

@@ -208,10 +208,10 @@ def check_references(config: dict) -> None:
                 )
 
 
-#: The workflow's config schema (the one source of defaults and bounds).
-SCHEMA_PATH = os.path.join(
-    os.path.dirname(os.path.dirname(__file__)), "schemas", "config.schema.yaml"
-)
+#: The workflow's config schema (the one source of defaults and bounds). It ships inside the
+#: package so that a non-editable install (a cluster venv) validates like the checkout;
+#: ``workflow/schemas/config.schema.yaml`` is a link to it, where Snakemake users look.
+SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "schemas", "config.schema.yaml")
 _SCHEMA_CACHE: dict[str, dict] = {}
 
 
