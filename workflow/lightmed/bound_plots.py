@@ -53,7 +53,7 @@ SOURCE_COLOUR = {
 }
 COMBO_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)))
 #: Colours of the SN-core bounds on summary figures (per method), after the sources'.
-SN_CORE_COLOURS = ("C3", "C5", "C6", "C8", "k")
+SN_CORE_COLOURS = ("C3", "C5", "C6", "C7", "k")
 #: Line style per SN-core criterion (summary figures).
 CRITERION_STYLE = {
     "dt_10s": "-",
@@ -372,6 +372,44 @@ def plot_normalisation(sens: Mapping, combo: str, model: str, style: Mapping, co
     return fig
 
 
+def _merge_identical(group: Mapping[str, xr.Dataset], titles: Mapping) -> dict[str, xr.Dataset]:
+    """{legend title: dataset}; a model whose bounds equal another's on every criterion it has
+    is drawn once, under the other's title (e.g. the radial method sees only the nucleon
+    charge, so the LNV scalar's diffusion-time bounds are the LNC scalar's)."""
+    out: dict[str, xr.Dataset] = {}
+    for name, ds in group.items():
+        title = titles.get(name, name)
+        for known, other in list(out.items()):
+            if "headline" in ds or "headline" in other:
+                continue
+            common = np.intersect1d(ds["criterion"].values, other["criterion"].values)
+            a = ds["coupling_bound"].sel(criterion=common)
+            b = other["coupling_bound"].sel(criterion=common)
+            if common.size and a.shape == b.shape and np.allclose(a, b, equal_nan=True):
+                big, small = (
+                    (ds, other)
+                    if ds.sizes["criterion"] > other.sizes["criterion"]
+                    else (
+                        other,
+                        ds,
+                    )
+                )
+                same = f"{title} = {known}" if big is other else f"{known} = {title}"
+                out.pop(known)
+                out[
+                    same
+                    if big.sizes["criterion"] == small.sizes["criterion"]
+                    else (
+                        f"{title if big is ds else known} (and {known if big is ds else title} "
+                        "where it applies)"
+                    )
+                ] = big
+                break
+        else:
+            out[title] = ds
+    return out
+
+
 def _note_criterion(crit: dict, c: str, ds: xr.Dataset, snap, names: Mapping) -> None:
     """Collect the legend text of criterion ``c`` and the snapshots it is drawn on."""
     desc = None
@@ -383,10 +421,9 @@ def _note_criterion(crit: dict, c: str, ds: xr.Dataset, snap, names: Mapping) ->
     text, snaps = crit.setdefault(c, (registry_labels.criterion(c, desc), []))
     if snap is not None:
         t = ds["snapshot_time"].sel(snapshot=snap) if "snapshot_time" in ds else None
-        time = float(t) if t is not None and t.ndim == 0 else None
-        s = registry_labels.snapshot(snap, time, names)
-        if s not in snaps:
-            snaps.append(s)
+        entry = (snap, float(t) if t is not None and t.ndim == 0 else None)
+        if entry not in snaps:
+            snaps.append(entry)
 
 
 def read_limit_csv(path: str | Path) -> pd.DataFrame:
@@ -438,7 +475,7 @@ def plot_summary(
         ("[C21] shells", sn_core),
         ("[ST21] radial", sn_core_radial),
     ):
-        for name, ds in group.items():
+        for name, ds in _merge_identical(group, axis["sn_core"]).items():
             col = next(colours)
             drawn = False
             if "headline" in ds:  # shell method: the quoted curves (pairing, headline choice)
@@ -468,7 +505,7 @@ def plot_summary(
                         flat,
                         color=col,
                         ls=CRITERION_STYLE.get(str(c), "-"),
-                        lw=1.1,
+                        lw=0.9,
                     )
                     drawn = True
                     for snap in (
@@ -477,7 +514,7 @@ def plot_summary(
                         _note_criterion(crit, str(c), ds, snap, names)
             if drawn:
                 sn_h.append(matplotlib.lines.Line2D([], [], color=col, lw=2))
-                sn_t.append(f"{method}: {axis['sn_core'].get(name, name)}")
+                sn_t.append(f"{method}: {name}")
     for entry, path in external:
         df = read_limit_csv(path)
         ax.plot(
@@ -507,7 +544,10 @@ def plot_summary(
         matplotlib.lines.Line2D([], [], color="0.3", ls=CRITERION_STYLE.get(c, "-"), lw=1.3)
         for c in crit
     ]
-    crit_t = [f"{text} ({', '.join(snaps)})" if snaps else text for text, snaps in crit.values()]
+    crit_t = [
+        f"{text} ({registry_labels.snapshots(snaps, names)})" if snaps else text
+        for text, snaps in crit.values()
+    ]
     legend_outside(
         fig,
         ax,

@@ -147,7 +147,8 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
         if "excluded_lower" in c21:
             if grid is None:
                 top = float(c21.attrs.get("coupling_max", np.nan))
-                finite = c21["excluded_lower"].values[np.isfinite(c21["excluded_lower"].values)]
+                low = c21["excluded_lower"].values
+                finite = low[np.isfinite(low) & (low > 0)]
                 lo = finite.min() / 10 if finite.size else 1e-12
                 hi = top if np.isfinite(top) else 1.0
                 grid = np.geomspace(lo, hi * 100, 600)
@@ -181,7 +182,12 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
             .sel(criterion=sel["criterion"], snapshot=sel["snapshot"])
             .values
         )
-        ref_t.append(f"{labels.criterion(sel['criterion'], desc)} [{extra}]")
+        snap = sel["snapshot"]
+        time = float(c21["snapshot_time"].sel(snapshot=snap)) if "snapshot_time" in c21 else None
+        ref_t.append(
+            f"{labels.criterion(sel['criterion'], desc)}; "
+            f"{labels.snapshot(snap, time, names)} [{extra}]"
+        )
     if "nur_band_lower" in c21:
         quoted_h += _draw_nur_band(ax, c21)
         quoted_t += [r"$\nu_R$ free streaming disfavoured (Eqs. 24, 26)"] * (
@@ -191,7 +197,11 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
         ax.text(
             0.5,
             0.6,
-            f"[C21] shell method not applicable:\n{c21.attrs['not_applicable']}",
+            "[C21] shell method not applicable:\n"
+            + labels.prose(
+                c21.attrs["not_applicable"],
+                {str(c21.attrs.get("model")): str(c21.attrs.get("model_title", ""))},
+            ),
             transform=ax.transAxes,
             ha="center",
             fontsize=8,

@@ -76,18 +76,17 @@ def plot_spectra(files, p, names):
             edges = ds.recoil_edges.values
             models = [str(m) for m in ds.model.values]
             sm = spectrum(ds, models[0], 1.0, 0.0)
-            ax.stairs(sm, edges, color="k", lw=2.2)
+            ax.stairs(sm, edges, color="k", lw=2.2, baseline=None)
+            top = sm.max()
             for c, m in zip(colours, p.masses_mev, strict=True):
                 for k, model in enumerate(models):
+                    bsm = spectrum(ds, model, m, p.coupling)
+                    top = max(top, bsm.max())
                     ax.stairs(
-                        spectrum(ds, model, m, p.coupling),
-                        edges,
-                        color=c,
-                        ls=STYLES[k % len(STYLES)],
-                        lw=1.3,
+                        bsm, edges, color=c, ls=STYLES[k % len(STYLES)], lw=1.3, baseline=None
                     )
             ax.set_yscale("log")
-            ax.set_ylim(sm[sm > 0].min() * 0.3, sm.max() * 20)
+            ax.set_ylim(sm.max() * 1e-5, top * 5)
             ax.set_xlim(0, min(data_end(sm, edges), 40))
             unit = "burst$^{-1}$" if ds.attrs["spectrum_kind"] == "fluence" else "yr$^{-1}$"
             ax.set_ylabel(f"dN/dE$_r$ [t$^{{-1}}$ keV$^{{-1}}$ {unit}]", fontsize="small")

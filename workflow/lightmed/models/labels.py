@@ -174,6 +174,36 @@ def snapshot(name: object, time_s: float | None = None, overrides: Mapping | Non
     return f"{text}, $t_{{\\rm pb}}$ = {float(time_s):.3g} s"
 
 
+def snapshots(
+    entries: Iterable[tuple[object, float | None]], overrides: Mapping | None = None
+) -> str:
+    """Several snapshots in one label, times of the same profile joined: ``[C21] profile,
+    t_pb = 1 s, 5 s``."""
+    groups: dict[str, list[str]] = {}
+    for name, time_s in entries:
+        base = lookup(name, SNAPSHOTS, overrides)
+        times = groups.setdefault(base, [])
+        if time_s is not None and math.isfinite(float(time_s)):
+            t = f"{float(time_s):.3g} s"
+            if t not in times:
+                times.append(t)
+    return "; ".join(
+        f"{base}, $t_{{\\rm pb}}$ = {', '.join(times)}" if times else base
+        for base, times in groups.items()
+    )
+
+
+def prose(text: str, extra: Mapping[str, str] | None = None) -> str:
+    """An artifact's ASCII sentence for a figure: species keys as symbols (``nu_e`` -> nu_e
+    in mathtext) and ``extra`` keys (e.g. the model key -> its title) replaced as words."""
+    table = {**{k: v for k, v in SPECIES.items() if "_" in k or k.startswith("nu")}}
+    table.update(extra or {})
+    for key in sorted(table, key=len, reverse=True):
+        pattern = rf"(?<![A-Za-z0-9_$\\]){re.escape(key)}(?![A-Za-z0-9_])"
+        text = re.sub(pattern, lambda _m, v=table[key]: v, text)
+    return text
+
+
 def threshold(description: str | None) -> str | None:
     """The threshold (first number after '>') of an artifact's criterion description."""
     found = _THRESHOLD.search(description or "")
