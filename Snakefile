@@ -26,6 +26,10 @@ min_version("8.0")
 configfile: "config/config.yaml"
 
 
+# `snakemake --report report.html`: captioned figures and key tables (workflow/report/).
+report: "workflow/report/workflow.rst"
+
+
 try:
     validate_config(config, SCHEMA_PATH)
     check_references(config)
@@ -62,6 +66,7 @@ include: "workflow/rules/diffusion.smk"
 include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/rates.smk"
 include: "workflow/rules/sensitivity.smk"
+include: "workflow/rules/report.smk"
 
 
 localrules:
@@ -83,3 +88,4 @@ rule all:
         rules.plot_rates.input.rates,
         rules.plot_rates.output,
         SENSITIVITY_TARGETS,
+        rules.bound_tables.output,
