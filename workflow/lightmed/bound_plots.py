@@ -353,6 +353,7 @@ def plot_normalisation(sens: Mapping, combo: str, model: str, style: Mapping, co
     fig, ax = new_axes(style, model, coupling_range, legend_width=1.6)
     sources = [s for (s, c) in sens if c == combo]
     styles = ["-", "--", ":", "-."]
+    masks = []
     for k, src in enumerate(sources):
         ds = sens[src, combo]
         for ls, s in zip(styles, ds["sigma_norm"].values, strict=False):
@@ -365,8 +366,10 @@ def plot_normalisation(sens: Mapping, combo: str, model: str, style: Mapping, co
                 lw=1.4,
                 label=f"{label(src, names)}, $\\sigma_x$ = {s:.0%}",
             )
+            masks.append((ds["mass"].values, excluded_mask(ds, coupling_grid(ax), sigma=float(s))))
+    _shade_union(ax, masks)
     if sources:
-        annotate(ax, sens[sources[0], combo], f"detectors: {label(combo, names)}")
+        annotate(ax, sens[sources[0], combo], f"detectors: {label(combo, names)}; shaded: excluded")
     ax.set_title("Flux-normalisation uncertainty", fontsize=9)
     legend_outside(fig, ax)
     return fig

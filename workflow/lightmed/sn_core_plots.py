@@ -345,7 +345,15 @@ def plot_mfp_ratio(
             title=f"{title}\n{snap_text}, {species_text}",
         )
         _plain_ticks(ax)
-        ax.legend(fontsize=7, ncol=2, loc="best", title="shell 1 = innermost", title_fontsize=7)
+        ax.legend(  # below the axes: the curves fill the panel
+            fontsize=7,
+            ncol=4,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.16),
+            title="shell 1 = innermost",
+            title_fontsize=7,
+            frameon=False,
+        )
         inner = ds.isel(shell=0)
         for term, label, colour in (
             ("sm", "SM", "k"),
@@ -364,6 +372,7 @@ def plot_mfp_ratio(
             title=f"{title}\ninnermost shell, {snap_text}, {species_text}",
         )
         ax2.legend(fontsize=8)
+        _plain_ticks(ax2)
     axes1[0][0].set_ylabel(r"$\lambda_k / \lambda^0_k$ [1]  (in-medium / vacuum-like)")
     for fig in (fig1, fig2):
         fig.set_layout_engine("constrained")
