@@ -53,7 +53,7 @@ SOURCE_COLOUR = {
 }
 COMBO_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)))
 #: Colours of the SN-core bounds on summary figures (per method), after the sources'.
-SN_CORE_COLOURS = ("C3", "C5", "C6", "C7", "k")
+SN_CORE_COLOURS = ("C3", "C6", "C5", "k", "C7")
 #: Line style per SN-core criterion (summary figures).
 CRITERION_STYLE = {
     "dt_10s": "-",

@@ -25,6 +25,10 @@ from .sn_core import headline_curves
 #: [C21]'s own choices: total rate, E = mu_nu + pi T (Dirac) or the two Majorana limits.
 C21_ENERGY_CHOICES = ("mu_nu_plus_pi_T", "pi_T", "mu_dirac_plus_pi_T")
 C21_WEIGHTING = "total"
+#: Criteria whose excluded intervals are shaded: the diffusion-time bounds. The nu_R sums
+#: define a band (conversion up to re-trapping, hatched separately) and the LNV EoS line is
+#: indicative, so neither is drawn as an exclusion.
+SHADED_CRITERIA = ("dt_10s", "dt_2sm")
 _CRITERION_COLOUR = {
     "dt_10s": "C0",
     "dt_2sm": "C1",
@@ -114,7 +118,7 @@ def _curve_label(curve: dict, ds: xr.Dataset, names: Mapping) -> str:
 def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
     """SN-core bounds of one model, both methods (module docstring); returns the figure.
 
-    The region the quoted [C21] criteria exclude is shaded (one opaque raster), the
+    The region the quoted [C21] diffusion-time criteria exclude is shaded (one opaque raster), the
     disfavoured nu_R free-streaming band of the LNC scalar hatched; the legend sits outside
     the axes in three groups (quoted curves, [C21]'s own choice, radial method).
     """
@@ -144,7 +148,7 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
         )
         quoted_h.append(h)
         quoted_t.append(_curve_label(curve, c21, names))
-        if "excluded_lower" in c21:
+        if "excluded_lower" in c21 and crit in SHADED_CRITERIA:
             if grid is None:
                 top = float(c21.attrs.get("coupling_max", np.nan))
                 low = c21["excluded_lower"].values
@@ -165,7 +169,7 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
             rasterized=True,
         )
         quoted_h.append(matplotlib.patches.Patch(color="#e3e3e3"))
-        quoted_t.append("excluded by the quoted criteria")
+        quoted_t.append(r"excluded by the quoted $\Delta t$ criteria")
     for sel, da in _reference_curves(c21):
         extra = labels.variant(sel, ("energy_choice", "weighting"))
         (h,) = ax.plot(
