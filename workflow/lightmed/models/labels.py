@@ -1,4 +1,5 @@
-"""The label registry: what a figure prints for every internal key (docs/style.md).
+"""The label registry: what a figure prints for every internal key (README, "Figures and the
+report").
 
 Artifacts, file names and config use short keys (``nubar``, ``c21_t1s``, ``dt_2sm``,
 ``n_scatter_1_nux``, ``resnova3+darwin``); a figure shows the words and symbols below instead.
