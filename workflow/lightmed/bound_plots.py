@@ -234,6 +234,18 @@ def draw_sensitivity(
         if np.isfinite(lower[:, k]).any():
             ax.plot(mass, upper[:, k - 1], lw=0.8, **thin)
             ax.plot(mass, lower[:, k], lw=0.8, **thin)
+            ok = np.isfinite(lower[:, k]) & np.isfinite(upper[:, k - 1])
+            ax.fill_between(  # the allowed island as a region: hatch only, no fill (no mud)
+                mass,
+                upper[:, k - 1],
+                lower[:, k],
+                where=ok,
+                facecolor="none",
+                edgecolor=h.get_color(),
+                hatch="....",
+                lw=0,
+                zorder=1,
+            )
     if fill:
         shade_excluded(
             ax, mass, coupling_grid(ax), excluded_mask(ds, coupling_grid(ax), factor, sigma)
@@ -313,7 +325,11 @@ def plot_by_combo(
             )
     _shade_union(ax, masks)
     if first is not None:
-        annotate(ax, first, "shaded: excluded; thin lines: edges of allowed islands")
+        annotate(
+            ax,
+            first,
+            "shaded: excluded; dotted regions: allowed islands of the curve of that colour",
+        )
     ax.set_title(title, fontsize=9)
     legend_outside(
         fig,
@@ -532,7 +548,7 @@ def plot_summary(
         annotate(
             ax,
             first,
-            "shaded: excluded by a CE$\\nu$NS projection; thin: island edges"
+            "shaded: excluded by a CE$\\nu$NS projection; dotted: allowed islands"
             + ("" if axis["sn_core"] else "\nno SN-core bound for this coupling structure"),
         )
     ax.set_title(
