@@ -7,8 +7,9 @@ that may differ per problem (batch axes first), and Gaussian priors theta_k ~ N(
     -2 ln L = 2 sum_b [mu_b - n_b + n_b ln(n_b / mu_b)] + sum_k ((theta_k - 1)/sigma_k)^2
 
 (Poisson deviance, 0 for a perfect fit) is minimised over theta >= 0 by Newton steps (the
-objective is convex in theta) shortened to stay inside theta >= 0, exact because mu is linear in theta: gradient 2 sum (1 - n/mu) T_k + prior, Hessian
-2 sum n T_k T_l / mu^2 + prior. All problems of a batch are solved together.
+objective is convex in theta because mu is linear in it) shortened to stay inside theta >= 0:
+gradient 2 sum (1 - n/mu) T_k + prior, Hessian 2 sum n T_k T_l / mu^2 + prior.
+All problems of a batch are solved together.
 """
 
 from __future__ import annotations
