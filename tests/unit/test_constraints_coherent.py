@@ -8,8 +8,8 @@ import shutil
 import numpy as np
 import pytest
 
-from lightmed.constraints import get_experiment
 from lightmed.constraints import coherent as C
+from lightmed.constraints import get_experiment
 from lightmed.constraints.scan import scan_dataset
 from lightmed.errors import InputError
 from lightmed.models import get_model
