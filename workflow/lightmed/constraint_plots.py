@@ -65,7 +65,7 @@ def shade_constraints(
         # everything above the lower edge, then the allowed islands cut out (white)
         ok = np.isfinite(lo[:, 0])
         first = np.where(ok, lo[:, 0], np.nan)
-        ax.fill_between(
+        shade = ax.fill_between(
             mass,
             first,
             np.where(ok, TOP, np.nan),
@@ -76,6 +76,7 @@ def shade_constraints(
             lw=0.0,
             alpha=alpha,
             zorder=zorder,
+            label=f"{label_of(ds)}: data, {_cl(ds)}",
         )
         ax.plot(mass, first, color=edge, lw=1.2, zorder=zorder + 0.1)
         for k in range(lo.shape[1] - 1):
@@ -88,18 +89,7 @@ def shade_constraints(
             )
             for edge_line in (a_, b_):
                 ax.plot(mass, edge_line, color=edge, lw=0.6, zorder=zorder + 0.1)
-        handles.append(
-            plt.Rectangle(
-                (0, 0),
-                1,
-                1,
-                facecolor=fill,
-                edgecolor=edge,
-                hatch=hatch,
-                alpha=alpha,
-                label=f"{label_of(ds)} (data, {_cl(ds)})",
-            )
-        )
+        handles.append(shade)
     return handles
 
 
