@@ -121,6 +121,22 @@ def plot_constraints(
         lows.append(np.nanmin(bound) if np.isfinite(bound).any() else np.nan)
         highs.append(np.nanmax(bound) if np.isfinite(bound).any() else np.nan)
         masses.append(ds["mass"].values)
+    for ds in artifacts:  # point at the first allowed island (vector interference)
+        lo, hi = ds["interval_lower"].values, ds["interval_upper"].values
+        top = float(ds.attrs.get("coupling_max", np.inf))
+        has = np.isfinite(lo[:, 1:]).any(axis=1) & (hi[:, 0] < top) if lo.shape[1] > 1 else []
+        if np.any(has):
+            i = int(np.flatnonzero(has)[len(np.flatnonzero(has)) // 2])
+            y = float(np.sqrt(hi[i, 0] * lo[i, 1]))
+            ax.annotate(
+                "allowed island\n(destructive interference)",
+                xy=(ds["mass"].values[i], y),
+                xytext=(0.45, 0.62),
+                textcoords="axes fraction",
+                fontsize=7,
+                arrowprops={"arrowstyle": "->", "lw": 0.7, "color": "0.2"},
+            )
+            break
     if masses:
         allm = np.concatenate(masses)
         ax.set_xlim(allm.min(), allm.max())
