@@ -1,9 +1,10 @@
 """XENON1T S2-only (PRL 123 (2019) 251801) as a light-mediator likelihood (docs/physics.md §7).
 
-The official data release (github.com/XENON1T/s2only_data_release, see :data:`WHERE`) gives the NR response matrix (fraction of recoils of
-energy E that land in each S2 bin after all cuts), the S2 binning, the nominal ER and ⁸B-CEvNS
-expectations per S2 bin and the observed events. The signal is lightmed's own solar ⁸B + hep
-CEvNS recoil spectrum of the model (``lightmed.rates.differential_rates``) folded with the
+The official data release (github.com/XENON1T/s2only_data_release, see :data:`WHERE`) gives the
+NR response matrix (fraction of recoils of energy E that land in each S2 bin after all cuts),
+the S2 binning, the nominal ER and ⁸B-CEvNS expectations per S2 bin and the observed events. The
+signal is lightmed's own solar ⁸B + hep CEvNS recoil spectrum of the model
+(``lightmed.rates.differential_rates``) folded with the
 matrix and the raw exposure, 356 770 kg d, with the conventional 0.7 keV NR cut-off:
 
     C_b(g, m) = c0_b + g² c1_b(m) + g⁴ c2_b(m)     (expected CEvNS events in S2 bin b).
