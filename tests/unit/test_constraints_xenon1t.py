@@ -206,12 +206,13 @@ def test_st21_missing_or_short_limit_table(shared_data, tmp_path):
 
 
 def test_caps_follow_the_limit(st21_data):
-    """Heavy WIMPs: rate ∝ σ/M, so the caps at 1 and 10 TeV agree; the minimum is at 30 GeV."""
+    """Heavy WIMPs: rate ∝ σ/M, so the caps at 1 and 10 TeV agree; the minimum is at 30 GeV;
+    the default cap is the 6 GeV one (the WIMP that mimics solar 8B)."""
     caps = dict(zip(st21_data.wimp_mass_gev, st21_data.cap_events, strict=True))
     assert caps[10000.0] == pytest.approx(caps[1000.0] * (8.21e-45 / 8.24e-46) / 10, rel=0.01)
-    assert st21_data.cap_mass_gev == 30.0 and st21_data.cap == min(caps.values())
-    assert 0.5 < st21_data.cap < 1.5
-    assert caps[6.0] > 10 * st21_data.cap
+    assert st21_data.cap_mass_gev == 6.0 and st21_data.cap == caps[6.0]
+    assert min(caps, key=caps.get) == 30.0 and 0.5 < caps[30.0] < 1.5
+    assert caps[6.0] > 10 * caps[30.0]
 
 
 def test_st21_crosses_at_the_cap(st21_data):
@@ -227,6 +228,13 @@ def test_st21_crosses_at_the_cap(st21_data):
     # the scalar (smooth in g) interpolates onto the cap
     g = lowest_excluded(exp.scan(st21_data, get_model("scalar"), MASSES, COUPLINGS))
     np.testing.assert_allclose(g**4 * n2, st21_data.cap, rtol=0.02)
+
+
+def test_st21_min_cap(shared_data):
+    data = st21.load(shared_data / "detectors/xenon1t_2018", {"wimp_mass_gev": "min"})
+    assert data.cap_mass_gev == 30.0
+    with pytest.raises(ConfigError, match="wimp_mass_gev"):
+        st21.load(shared_data / "detectors/xenon1t_2018", {"wimp_mass_gev": 7.0})
 
 
 def test_st21_halo_is_the_2018_analysis(st21_data):
