@@ -75,6 +75,19 @@ def test_release_8b_cevns_expectation(s2_data):
     assert default.sum() / ours.sum() == pytest.approx(5.46 / 5.16, rel=0.01)
 
 
+@pytest.mark.parametrize("mass", [6.0, 10.0, 20.0, 100.0])
+def test_release_wimp_signal_at_its_limit(s2_dir, mass):
+    """End to end (response interpolation, ROI edges, exposure, wimprates halo): the SI WIMP
+    signal at the release's own limit reproduces its n_expected_signal_mean to 2 %."""
+    row = pd.read_csv(s2_dir / "limits/5a_results_si_nr.csv").set_index("mass_gev").loc[mass]
+    data = s2.load(s2_dir, {"roi_wimp_mass_gev": mass})
+    grid = np.geomspace(0.4, 50.0, 200)
+    rate = st21.wimp_rate(grid, mass, row["limit_cm2"], st21.SETTINGS) / (1e3 * 365.25)
+    counts = s2.fold(data.response, lambda e: np.interp(e, grid, rate, right=0.0), 0.7)
+    signal = counts @ data.roi_weight * s2.EXPOSURE_KG_DAY
+    assert signal == pytest.approx(row["n_expected_signal_mean"], rel=0.02)
+
+
 def test_threshold_removes_low_energies(s2_data):
     base = s2.sm_cevns_events(s2_data, 5.16e6, False).sum()
     s2_data.settings["threshold_kev"] = 0.4
