@@ -219,6 +219,7 @@ class XENON1TST21:
         g = _check_couplings(couplings)
         masses = np.atleast_1d(np.asarray(masses_mev, float))
         n0, n1, n2 = self.event_coefficients(data, model, masses)
+        s = data.settings
         g2 = g[None, :] ** 2
         excess = g2 * n1[:, None] + g2**2 * n2[:, None]
         neg2 = THRESHOLD_90 * (np.maximum(excess, 0.0) / data.cap) ** 2
@@ -234,12 +235,14 @@ class XENON1TST21:
                 },
             ),
         }
-        s = data.settings
         attrs = {
             "statistic": (
                 "rate cap ([ST21] Sec. VII), not a likelihood: excluded where the excess of "
-                "S2-efficiency-weighted solar CEvNS events over the SM exceeds N_max, the "
-                "events of the XENON1T 2018 90 % CL SI WIMP limit (wimprates)"
+                "S2-efficiency-weighted solar CEvNS events over the SM exceeds N_max = "
+                f"{data.cap:.3g} events per {float(s['exposure_t_yr']):g} t yr, those of the "
+                f"XENON1T 2018 90 % CL SI WIMP limit at {data.cap_mass_gev:g} GeV (wimprates, "
+                f"E_nr >= {float(s['threshold_kev']):g} keV); SM {n0:.3g} events; fixed at "
+                "90 % CL whatever constraints.cl says"
             ),
             "test_statistic": (
                 "2.706 (max(N(g) - N(0), 0) / N_max)^2: crosses 2.706 exactly at the cap, "
