@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from scipy.stats import chi2
 
 from ..errors import ConfigError, InputError
 from ..targets import Target, get_target
@@ -58,7 +59,8 @@ CITATION = (
 )
 #: Names under which the official SI table is distributed (upstream, then ../shared/data).
 LIMIT_FILES = ("xenon1t_1ty.csv", "SI_limit_official_xenon1t_1ty.csv")
-THRESHOLD_90 = 2.706
+#: one-dof chi2 quantile at 90 % CL: the cap is a 90 % CL statement, whatever constraints.cl says
+THRESHOLD_90 = float(chi2.ppf(0.9, 1))
 
 SETTINGS: dict[str, Any] = {
     "s2only_path": None,  # null: the sibling directory xenon1t_s2only_2019 of path
