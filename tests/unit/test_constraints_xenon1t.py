@@ -236,10 +236,12 @@ def test_st21_crosses_at_the_cap(st21_data):
         n0, n1, n2 = exp.event_coefficients(st21_data, get_model(name), MASSES)
         g2 = COUPLINGS[None, :] ** 2
         excess = g2 * n1[:, None] + g2**2 * n2[:, None]
-        np.testing.assert_array_equal(scan.neg2dlnl > 2.706, excess > st21_data.cap)
+        np.testing.assert_array_equal(scan.neg2dlnl > st21.THRESHOLD_90, excess > st21_data.cap)
         assert "rate cap" in scan.attrs["statistic"]
     # the scalar (smooth in g) interpolates onto the cap
-    g = lowest_excluded(exp.scan(st21_data, get_model("scalar"), MASSES, COUPLINGS))
+    g = lowest_excluded(
+        exp.scan(st21_data, get_model("scalar"), MASSES, COUPLINGS), st21.THRESHOLD_90
+    )
     np.testing.assert_allclose(g**4 * n2, st21_data.cap, rtol=0.02)
 
 
