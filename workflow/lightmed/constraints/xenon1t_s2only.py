@@ -431,15 +431,24 @@ class XENON1TS2Only:
         q = q_of(cevns)
         q_sm = np.broadcast_to(q_of(np.asarray(s0)), masses.shape).astype(float)
         neg2dlnl, g_hat, neg2_sm = _reference(q_sm, q, g)
+        s2_coords = {
+            "s2_bin_start": (
+                "s2_bin",
+                data.response.s2_lo_pe,
+                {"units": "PE", "long_name": "lower edge of the release's S2 bin"},
+            )
+        }
         extras = {
             "expected_sm_cevns": xr.DataArray(
                 c0_bins,
                 dims="s2_bin",
+                coords=s2_coords,
                 attrs={"units": "1", "long_name": "lightmed SM 8B+hep CEvNS events per S2 bin"},
             ),
             "release_cevns": xr.DataArray(
                 data.release_cevns,
                 dims="s2_bin",
+                coords=s2_coords,
                 attrs={"units": "1", "long_name": "release's 8B CEvNS events per S2 bin"},
             ),
         }

@@ -229,7 +229,13 @@ class XENON1TST21:
             "cap_events": xr.DataArray(
                 data.cap_events,
                 dims="wimp_mass",
-                coords={"wimp_mass": data.wimp_mass_gev},
+                coords={
+                    "wimp_mass": (
+                        "wimp_mass",
+                        data.wimp_mass_gev,
+                        {"units": "GeV", "long_name": "WIMP mass of the SI limit table"},
+                    )
+                },
                 attrs={
                     "units": "1",
                     "long_name": "S2-efficiency-weighted WIMP events above threshold at the "
