@@ -192,6 +192,20 @@ def test_missing_column_names_the_file(s2_dir, tmp_path, key):
     assert "\n" not in str(err.value)
 
 
+def test_wrong_shape_names_the_file(s2_dir, tmp_path):
+    """A background table or response matrix that does not match the S2 binning."""
+    dest = _copy(s2_dir, tmp_path)
+    name = "er_and_cevns_background.csv"
+    pd.read_csv(dest / name).iloc[:-3].to_csv(dest / name, index=False)
+    with pytest.raises(InputError, match=f"{name}: 196 rows but the response has 199"):
+        s2.load(dest, {})
+    dest = _copy(s2_dir, tmp_path / "b")
+    resp = pd.read_csv(dest / "s2_response_nr.csv")
+    resp.drop(columns=["s2_bin_198"]).to_csv(dest / "s2_response_nr.csv", index=False)
+    with pytest.raises(InputError, match="s2_response_nr.csv: 198 s2_bin_"):
+        s2.load(dest, {})
+
+
 def test_missing_release_directory(tmp_path):
     with pytest.raises(InputError, match="release directory not found"):
         s2.load(tmp_path / "nope", {})
