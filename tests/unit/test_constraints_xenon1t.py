@@ -218,6 +218,15 @@ def test_unknown_setting_and_roi_mass(s2_dir):
         s2.load(s2_dir, {"roi_wimp_mass_gev": 6.1})
 
 
+def test_roi_from_config(s2_dir, s2_data):
+    same = s2.load(s2_dir, {"roi_pe": list(s2_data.roi_pe)})
+    assert same.n_observed == 16 and same.er_uncertainty == s2_data.er_uncertainty
+    with pytest.raises(ConfigError, match="er_uncertainty: needed"):
+        s2.load(s2_dir, {"roi_pe": [150.0, 300.0]})
+    wide = s2.load(s2_dir, {"roi_pe": [150.0, 300.0], "er_uncertainty": 0.2})
+    assert wide.n_observed > 16 and wide.roi_weight.sum() > s2_data.roi_weight.sum()
+
+
 def test_st21_missing_or_short_limit_table(shared_data, tmp_path):
     dest = tmp_path / "xenon1t_2018"
     dest.mkdir()
