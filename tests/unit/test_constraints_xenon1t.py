@@ -70,6 +70,10 @@ def test_release_8b_cevns_expectation(s2_data):
     assert ours.sum() == pytest.approx(release.sum(), rel=0.02)
     big = release > 0.01 * release.max()
     np.testing.assert_allclose(ours[big], release[big], rtol=0.10)
+    natural = s2.sm_cevns_events(
+        s2.load(s2_data.response.path, {"target": "Xe_natural"}), 5.16e6, False
+    )
+    assert natural.sum() == pytest.approx(ours.sum(), rel=0.005)  # isotopes: not the residual
     # the default flux (B16-GS98 8B + hep) is 5.46/5.16 higher, plus hep
     default = s2.sm_cevns_events(s2_data)
     assert default.sum() / ours.sum() == pytest.approx(5.46 / 5.16, rel=0.01)

@@ -59,6 +59,7 @@ SETTINGS: dict[str, Any] = {
     "er_uncertainty": None,  # null: the release's background sigma/mean in the ROI row
     "ssm": "B16-GS98",
     "oscillation": "msw_lma",
+    "target": "Xe",  # lightmed.targets: Xe (A = 131, [ST21]) or Xe_natural (isotopes)
     "nodes_per_bin": 8,
 }
 
@@ -352,7 +353,7 @@ def load(path, settings: dict | None = None) -> S2OnlyData:
         flux_uncertainty=float(s["flux_uncertainty"]),
         roi_source=source,
         flux=solar_flux(s["ssm"], s["oscillation"]),
-        target=get_target("Xe"),
+        target=get_target(str(s["target"])),
         settings=s,
     )
 
@@ -482,7 +483,8 @@ class XENON1TS2Only:
             "exposure_kg_day": EXPOSURE_KG_DAY,
             "signal": (
                 "lightmed solar 8B + hep CEvNS (lightmed.rates.differential_rates, "
-                f"{data.settings['ssm']}, oscillation {data.settings['oscillation']}, Xe A=131) "
+                f"{data.settings['ssm']}, oscillation {data.settings['oscillation']}, target "
+                f"{data.target.name}) "
                 "folded with s2_response_nr.csv, replacing the release's CEvNS column"
             ),
             "data_release": WHERE,

@@ -72,6 +72,7 @@ SETTINGS: dict[str, Any] = {
     "halo_rho_gev_cm3": 0.3,
     "ssm": "B16-GS98",
     "oscillation": "msw_lma",
+    "target": "Xe",  # lightmed.targets: Xe (A = 131, [ST21]) or Xe_natural (isotopes)
     "nodes_per_bin": 8,
 }
 
@@ -186,7 +187,7 @@ def load(path, settings: dict | None = None) -> ST21Data:
         cap=float(caps[k]),
         cap_mass_gev=float(masses[k]),
         flux=solar_flux(s["ssm"], s["oscillation"]),
-        target=get_target("Xe"),
+        target=get_target(str(s["target"])),
         settings=s,
     )
 
