@@ -86,7 +86,9 @@ def test_release_wimp_signal_at_its_limit(s2_dir, mass):
     row = pd.read_csv(s2_dir / "limits/5a_results_si_nr.csv").set_index("mass_gev").loc[mass]
     data = s2.load(s2_dir, {"roi_wimp_mass_gev": mass})
     grid = np.geomspace(0.4, 50.0, 200)
-    rate = st21.wimp_rate(grid, mass, row["limit_cm2"], st21.SETTINGS) / (1e3 * 365.25)
+    rate = st21.wimp_rate(grid, mass, row["limit_cm2"], st21.resolve_settings({}, st21.NAME)) / (
+        1e3 * 365.25
+    )
     counts = s2.fold(data.response, lambda e: np.interp(e, grid, rate, right=0.0), 0.7)
     signal = counts @ data.roi_weight * s2.EXPOSURE_KG_DAY
     assert signal == pytest.approx(row["n_expected_signal_mean"], rel=0.02)
@@ -216,7 +218,9 @@ def test_missing_release_directory(tmp_path):
 
 
 def test_unknown_setting_and_roi_mass(s2_dir):
-    with pytest.raises(ConfigError, match="unknown setting 'treshold'"):
+    with pytest.raises(
+        ConfigError, match="unknown key 'treshold' under 'constraints.xenon1t_s2only'"
+    ):
         s2.load(s2_dir, {"treshold": 1.0})
     with pytest.raises(ConfigError, match="roi_wimp_mass_gev"):
         s2.load(s2_dir, {"roi_wimp_mass_gev": 6.1})

@@ -27,13 +27,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from .. import fluxes, rates
+from ..config import validate_block
 from ..errors import ConfigError, InputError
 from ..targets import Target, get_target
 from .base import Scan
@@ -49,19 +49,6 @@ CITATION = "E. Aprile et al. (XENON), PRL 123 (2019) 251801, arXiv:1907.11485"
 #: Raw exposure of the search data [kg day] (release README).
 EXPOSURE_KG_DAY = 356770.0
 SECONDS_PER_DAY = 86400.0
-
-#: Per-experiment settings (config ``constraints.xenon1t_s2only``) and their meaning.
-SETTINGS: dict[str, Any] = {
-    "threshold_kev": 0.7,  # conventional NR cut-off the release does not apply
-    "roi_wimp_mass_gev": 6.0,  # ROI of this WIMP mass in limits/5a_results_si_nr.csv
-    "roi_pe": None,  # [lo, hi] PE overrides roi_wimp_mass_gev
-    "flux_uncertainty": 0.12,  # B16-GS98 8B: 12 % (Vinyoles et al. 2017)
-    "er_uncertainty": None,  # null: the release's background sigma/mean in the ROI row
-    "ssm": "B16-GS98",
-    "oscillation": "msw_lma",
-    "target": "Xe",  # lightmed.targets: Xe (A = 131, [ST21]) or Xe_natural (isotopes)
-    "nodes_per_bin": 8,
-}
 
 FILES = {
     "response": (
@@ -109,18 +96,11 @@ def read_table(path: Path, columns) -> pd.DataFrame:
     return df
 
 
-def settings_with_defaults(settings: dict | None, defaults: dict) -> dict:
-    out = dict(defaults)
-    for key, value in (settings or {}).items():
-        if key == "path":
-            continue
-        if key not in defaults:
-            raise ConfigError(
-                f"constraints: unknown setting {key!r}; known: path, {', '.join(defaults)}"
-            )
-        if value is not None:
-            out[key] = value
-    return out
+def resolve_settings(settings: dict | None, name: str = NAME) -> dict:
+    """``constraints.<name>`` validated against the config schema, its defaults filled in
+    (the schema is the only source of defaults; ``path`` is dropped)."""
+    block = {k: v for k, v in dict(settings or {}).items() if k != "path"}
+    return validate_block(block, f"properties/constraints/properties/{name}", ("constraints", name))
 
 
 @dataclass
@@ -308,7 +288,7 @@ def _roi(path: Path, s: dict) -> tuple[tuple[float, float], str, float | None, i
 def load(path, settings: dict | None = None) -> S2OnlyData:
     """Read the release directory ``path`` (as distributed) and resolve the settings."""
     path = Path(path)
-    s = settings_with_defaults(settings, SETTINGS)
+    s = resolve_settings(settings)
     response = read_response(path)
     bname, bcols = FILES["background"]
     bkg = read_table(path / bname, bcols)

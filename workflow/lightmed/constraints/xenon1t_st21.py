@@ -26,7 +26,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -41,7 +40,7 @@ from .xenon1t_s2only import (
     cevns_coefficients,
     fold,
     read_response,
-    settings_with_defaults,
+    resolve_settings,
     solar_flux,
 )
 
@@ -61,20 +60,6 @@ CITATION = (
 LIMIT_FILES = ("xenon1t_1ty.csv", "SI_limit_official_xenon1t_1ty.csv")
 #: one-dof chi2 quantile at 90 % CL: the cap is a 90 % CL statement, whatever constraints.cl says
 THRESHOLD_90 = float(chi2.ppf(0.9, 1))
-
-SETTINGS: dict[str, Any] = {
-    "s2only_path": None,  # null: the sibling directory xenon1t_s2only_2019 of path
-    "threshold_kev": 0.7,  # [ST21] Sec. VII
-    "wimp_mass_gev": 6.0,  # cap of this table mass; "min": the most constraining mass
-    "exposure_t_yr": 1.0,  # [ST21]: "per 1 year of XENON1T exposure" (cancels in ΔN/N_max)
-    "halo_v0_km_s": 220.0,  # XENON1T 2018 standard halo
-    "halo_vesc_km_s": 544.0,
-    "halo_rho_gev_cm3": 0.3,
-    "ssm": "B16-GS98",
-    "oscillation": "msw_lma",
-    "target": "Xe",  # lightmed.targets: Xe (A = 131, [ST21]) or Xe_natural (isotopes)
-    "nodes_per_bin": 8,
-}
 
 
 def read_si_limit(path: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -138,7 +123,7 @@ class ST21Data:
 
 def load(path, settings: dict | None = None) -> ST21Data:
     path = Path(path)
-    s = settings_with_defaults(settings, SETTINGS)
+    s = resolve_settings(settings, NAME)
     if not path.is_dir():
         raise InputError(f"{path}: directory not found; get the files from {WHERE}")
     found = [path / f for f in LIMIT_FILES if (path / f).is_file()]
