@@ -58,6 +58,7 @@ include: "workflow/rules/diffusion.smk"
 include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/rates.smk"
 include: "workflow/rules/sensitivity.smk"
+include: "workflow/rules/constraints.smk"
 
 
 localrules:
