@@ -79,3 +79,6 @@ if CONSTRAINTS_PLAN:
             "../../envs/lightmed.yaml"
         script:
             "../scripts/plot_constraints.py"
+
+
+TARGETS.add("constraints", CONSTRAINTS_TARGETS)

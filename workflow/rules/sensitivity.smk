@@ -135,3 +135,6 @@ rule plot_summary:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/plot_summary.py"
+
+
+TARGETS.add("sensitivity", SENSITIVITY_TARGETS)
