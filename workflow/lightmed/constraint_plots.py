@@ -22,8 +22,8 @@ from .bound_plots import COUPLING_LABEL, MEDIATOR
 GREYS: tuple[tuple[str, str, str | None], ...] = (
     ("0.62", "0.30", None),
     ("0.80", "0.45", None),
-    ("0.50", "0.15", "///"),
-    ("0.88", "0.55", "\\\\\\"),
+    ("0.50", "0.15", "//"),
+    ("0.88", "0.55", "\\\\"),
 )
 EDGE_STYLES = ("-", "--", "-.", ":")
 TOP = 1e3  # an interval open above is shaded to here (above every axis)
@@ -71,7 +71,7 @@ def shade_constraints(
             np.where(ok, TOP, np.nan),
             where=ok,
             facecolor=fill,
-            edgecolor=edge if hatch else "none",
+            edgecolor="0.45" if hatch else "none",
             hatch=hatch,
             lw=0.0,
             alpha=alpha,
@@ -109,12 +109,16 @@ def plot_constraints(
     fig, ax = plt.subplots(figsize=(style["width_in"], style["height_in"]))
     ax.set_xscale("log")
     ax.set_yscale("log")
-    handles = shade_constraints(ax, artifacts, alpha=0.6)
+    shades = shade_constraints(ax, artifacts, alpha=0.45)
+    handles = []
     lows, highs, masses = [], [], []
     for n, ds in enumerate(artifacts):
         edge = GREYS[n % len(GREYS)][1]
         bound = ds["coupling_bound"].values
-        ax.plot(ds["mass"].values, bound, color=edge, lw=1.8, ls=EDGE_STYLES[n % 4], zorder=3)
+        (line,) = ax.plot(
+            ds["mass"].values, bound, color=edge, lw=1.8, ls=EDGE_STYLES[n % 4], zorder=3
+        )
+        handles.append((shades[n], line))  # legend: the shading with its edge line
         best = ds["best_fit"].where(ds["best_fit"] > 0).values
         if np.isfinite(best).any():
             ax.plot(ds["mass"].values, best, color=edge, lw=0.8, ls=":", zorder=3)
@@ -150,7 +154,18 @@ def plot_constraints(
         handles.append(plt.Line2D([], [], color="0.3", ls=":", lw=0.8, label="best fit $\\hat g$"))
     if not artifacts:
         ax.text(0.5, 0.5, "no data release configured", ha="center", transform=ax.transAxes)
-    ax.legend(handles=handles, fontsize=7, loc="upper left")
+    legend = ax.legend(
+        handles=handles,
+        labels=[f"{label_of(ds)}: data, {_cl(ds)}" for ds in artifacts]
+        + (["best fit $\\hat g$"] if len(handles) > len(artifacts) else []),
+        fontsize=7,
+        loc="upper left",
+        frameon=True,
+        framealpha=0.95,
+        edgecolor="0.7",
+        handlelength=3.0,
+    )
+    legend.set_zorder(10)
     if artifacts:
         ax.text(
             0.99,
