@@ -66,6 +66,7 @@ if CONSTRAINTS_PLAN:
             ],
         params:
             figures=config["figures"],
+            labels=lambda w: cons_smk.model_labels(config, w.model),
         log:
             "logs/plot_constraints/{model}.log",
         wildcard_constraints:
