@@ -49,6 +49,8 @@ rule plot_rates:
         coupling=config["rates"]["plot_coupling"],
     log:
         "logs/plot_rates/plot_rates.log",
+    benchmark:
+        "benchmarks/results/plot_rates/plot_rates.tsv"
     threads: 1
     resources:
         mem_mb=1000,

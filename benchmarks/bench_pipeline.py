@@ -1,0 +1,349 @@
+"""Benchmark: the default pipeline cold, which stage costs what, reruns, and a fine-grid projection.
+
+    python benchmarks/bench_pipeline.py [--cores 2] [--reruns] [--keep DIR]
+    python benchmarks/bench_pipeline.py --fine [--fine-config config/fine_grid.yaml]
+    python benchmarks/bench_pipeline.py --analyse DIR      # tables of a finished run only
+
+Default mode: copies the repository without results, logs, .snakemake or caches (numba's cache
+too: a cold start, as after an install) into a temporary directory, runs ``snakemake --cores N``
+there and prints the wall time, the number of jobs, per rule the in-process compute (the rule
+code, from the ``timing:`` line ``lightmed.logs.run_rule`` writes to every job log, or the
+log's first and last time stamps for older logs), the start-up of each job (interpreter,
+Snakemake's script preamble, imports) and the peak memory (``benchmark:`` files), and the
+overhead ratio wall / compute. ``--reruns`` then edits the config as a user would and reruns:
+a figure-style change (``figures.dpi``) and a detector threshold change
+(``detectors.darwin.threshold_kev``); each rerun's wall time and the jobs it ran are printed.
+
+``--fine``: a cluster-sized config (``config/fine_grid.yaml``: 400 masses x 400 couplings for
+every model, 10 snapshots from the Garching profiles of ``../shared/data/sn_profiles``): a dry
+run counts the jobs per rule, then a sample (one job of each physics rule on one snapshot,
+with what it needs) runs for real; printed: jobs per rule, measured runtime and peak memory
+per sampled job, and the projected core-hours (jobs x runtime x threads per rule).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("LIGHTMED_SHARED_DIR", REPO.parent / "shared"))
+COPY = ("Snakefile", "config", "workflow", "resources", "envs", "matplotlibrc", "profiles")
+IGNORE = shutil.ignore_patterns(
+    "results", "logs", ".snakemake", ".git", "__pycache__", ".cache", "*.egg-info"
+)
+STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
+TIMING = re.compile(r"timing: compute ([\d.]+) s, start-up ([\d.]+|n/a) s")
+FINISHED = re.compile(r"Finished jobid: \d+ \(Rule: (\w+)\)")
+
+
+def copy_repo(dest: Path) -> Path:
+    """The workflow without results, logs, .snakemake and caches (a cold checkout)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in COPY:
+        src = REPO / name
+        if src.is_symlink():
+            os.symlink(os.readlink(src), dest / name)
+        elif src.is_dir():
+            shutil.copytree(src, dest / name, ignore=IGNORE)
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def job_env(workdir: Path) -> dict[str, str]:
+    """Jobs import the copy's lightmed (the code being measured)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(workdir / "workflow")
+    env.pop("NUMBA_CACHE_DIR", None)  # the Snakefile points it into the (cold) copy
+    return env
+
+
+def snakemake(workdir: Path, *args: str, cores: int = 2) -> tuple[float, str]:
+    """Run Snakemake in ``workdir``; (wall seconds, its terminal output)."""
+    cmd = [sys.executable, "-m", "snakemake", "--cores", str(cores), *args]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, env=job_env(workdir))
+    wall = time.perf_counter() - t0
+    out = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        sys.exit(f"bench_pipeline: `{' '.join(cmd[2:])}` failed in {workdir}:\n{out[-3000:]}")
+    return wall, out
+
+
+def finished(output: str) -> dict[str, int]:
+    """Jobs that ran, per rule (Snakemake's `Finished jobid` lines)."""
+    counts: dict[str, int] = defaultdict(int)
+    for rule in FINISHED.findall(output):
+        counts[rule] += 1
+    return dict(counts)
+
+
+def _stamp(line: str) -> float | None:
+    found = STAMP.match(line)
+    if not found:
+        return None
+    return datetime.strptime(found.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+
+
+def log_timing(path: Path) -> tuple[float, float | None] | None:
+    """(compute s, start-up s or None) of one job log; None if the job did not finish."""
+    lines = path.read_text(errors="replace").splitlines()
+    for line in reversed(lines):
+        found = TIMING.search(line)
+        if found:
+            start = None if found.group(2) == "n/a" else float(found.group(2))
+            return float(found.group(1)), start
+    stamps = [s for s in map(_stamp, lines) if s is not None]
+    if len(stamps) < 2 or not lines[-1].endswith(" done"):
+        return None
+    return stamps[-1] - stamps[0], None
+
+
+def benchmark_row(path: Path) -> dict[str, float]:
+    """Snakemake's benchmark TSV: s (job process wall), max_rss (MB), ..."""
+    head, row = path.read_text().splitlines()[:2]
+    out = {}
+    for key, value in zip(head.split("\t"), row.split("\t"), strict=True):
+        try:
+            out[key] = float(value)
+        except ValueError:
+            pass
+    return out
+
+
+def per_rule(workdir: Path, since: float = 0.0) -> dict[str, dict[str, float]]:
+    """Per rule: jobs, compute, start-up and process-wall sums, peak RSS; only files written
+    after ``since`` (a rerun)."""
+    table: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for log in sorted((workdir / "logs").rglob("*.log")):
+        if log.stat().st_mtime < since:
+            continue
+        rule = log.relative_to(workdir / "logs").parts[0]
+        timing = log_timing(log)
+        if timing is None:
+            continue
+        row = table[rule]
+        row["jobs"] += 1
+        row["compute"] += timing[0]
+        bench = workdir / "benchmarks" / "results" / log.relative_to(workdir / "logs")
+        bench = bench.with_suffix(".tsv")
+        if bench.exists():
+            b = benchmark_row(bench)
+            row["process"] += b.get("s", 0.0)
+            row["max_rss"] = max(row["max_rss"], b.get("max_rss", 0.0))
+            row["benchmarked"] += 1
+        if timing[1] is not None:
+            row["startup"] += timing[1]
+            row["timed_startup"] += 1
+    return {k: dict(v) for k, v in table.items()}
+
+
+def print_table(table: dict[str, dict[str, float]], wall: float | None, jobs: int | None) -> None:
+    print(
+        f"{'rule':32s} {'jobs':>4s} {'compute s':>9s} {'start-up s':>10s} {'job s':>7s}"
+        f" {'max MB':>7s}"
+    )
+    total = defaultdict(float)
+    for rule, row in sorted(table.items(), key=lambda kv: -kv[1]["compute"]):
+        startup = f"{row['startup']:10.1f}" if row.get("timed_startup") else f"{'-':>10s}"
+        process = f"{row['process']:7.1f}" if row.get("benchmarked") else f"{'-':>7s}"
+        rss = f"{row['max_rss']:7.0f}" if row.get("benchmarked") else f"{'-':>7s}"
+        print(f"{rule:32s} {int(row['jobs']):4d} {row['compute']:9.2f} {startup} {process} {rss}")
+        for key in ("jobs", "compute", "startup"):
+            total[key] += row.get(key, 0.0)
+    print(f"{'sum':32s} {int(total['jobs']):4d} {total['compute']:9.2f} {total['startup']:10.1f}")
+    if wall is not None:
+        ratio = wall / total["compute"] if total["compute"] else float("nan")
+        njobs = jobs if jobs is not None else int(total["jobs"])
+        print(
+            f"wall {wall:.1f} s, {njobs} jobs, compute {total['compute']:.1f} s,"
+            f" overhead ratio wall/compute {ratio:.2f}"
+        )
+
+
+def load_line() -> str:
+    try:
+        return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "load average n/a"
+
+
+def edited_config(workdir: Path, name: str, edit) -> Path:
+    """A full copy of config/config.yaml with ``edit`` applied (for --configfile)."""
+    config = yaml.safe_load((workdir / "config" / "config.yaml").read_text())
+    edit(config)
+    path = workdir / "config" / f"bench_{name}.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+def rerun(workdir: Path, label: str, configfile: Path, cores: int) -> None:
+    since = time.time()
+    wall, out = snakemake(workdir, "--configfile", str(configfile), cores=cores)
+    ran = finished(out)
+    ran_s = ", ".join(f"{rule} {n}" for rule, n in sorted(ran.items()))
+    njobs = sum(ran.values())
+    print(f"\nrerun after {label}: wall {wall:.1f} s, {njobs} jobs ({ran_s}); {load_line()}")
+    print_table(per_rule(workdir, since), None, None)
+
+
+def bench_default(args: argparse.Namespace, workdir: Path) -> None:
+    print(f"cold run in {workdir}: snakemake --cores {args.cores}; before: {load_line()}")
+    wall, out = snakemake(workdir, cores=args.cores)
+    ran = finished(out)
+    print(f"after: {load_line()}")
+    print_table(per_rule(workdir), wall, sum(ran.values()))
+    if not args.reruns:
+        return
+
+    def style(config):
+        config["figures"]["dpi"] += 1
+
+    def threshold(config):
+        style(config)
+        config["detectors"]["darwin"]["threshold_kev"] += 0.5
+
+    rerun(
+        workdir,
+        "a figure-style change (figures.dpi)",
+        edited_config(workdir, "style", style),
+        args.cores,
+    )
+    rerun(
+        workdir,
+        "a detector threshold change (detectors.darwin.threshold_kev)",
+        edited_config(workdir, "threshold", threshold),
+        args.cores,
+    )
+
+
+def fine_config(workdir: Path, source: Path, shared: Path) -> Path:
+    """The fine config with ``../shared/`` paths pointing at ``shared`` (the copy lives
+    elsewhere)."""
+    text = source.read_text().replace("../shared/", f"{shared.resolve()}/")
+    path = workdir / "config" / "bench_fine.yaml"
+    path.write_text(text)
+    return path
+
+
+def job_stats(output: str) -> dict[str, int]:
+    """The `Job stats` table of a dry run: rule -> number of jobs."""
+    counts = {}
+    block = output.split("Job stats:", 1)[1] if "Job stats:" in output else ""
+    for line in block.splitlines()[3:]:
+        parts = line.split()
+        if len(parts) != 2 or not parts[1].isdigit():
+            break
+        if parts[0] != "total":
+            counts[parts[0]] = int(parts[1])
+    return counts
+
+
+def sample_targets(config: dict) -> list[str]:
+    """One job of every physics rule: the first snapshot (both natures, first medium), every
+    SN-core model's map on it, the first source's flux, rates and sensitivity."""
+    snap = next(iter(config["snapshots"]))
+    medium = (config["snapshots"][snap].get("media") or config["rmf"]["media"])[0]
+    targets = []
+    for nature in config["natures"]:
+        targets.append(f"results/mfp/{snap}_{medium}_{nature}.nc")
+    models = [m for m, spec in config["models"].items() if (spec or {}).get("sn_core", True)]
+    lnv = {"lnv_scalar": "majorana"}
+    for model in models:
+        targets.append(f"results/mfp/{snap}_{medium}_{lnv.get(model, 'dirac')}_{model}.nc")
+    source = next(iter(config["sensitivity"]["sigma_norm"]))
+    targets.append(f"results/sensitivity/{source}_resnova3+darwin_vector.nc")
+    return targets
+
+
+def bench_fine(args: argparse.Namespace, workdir: Path) -> None:
+    configfile = fine_config(workdir, Path(args.fine_config), Path(args.shared))
+    _, out = snakemake(workdir, "-n", "--configfile", str(configfile), cores=args.cores)
+    stats = job_stats(out)
+    print(f"fine grid ({args.fine_config}): {sum(stats.values())} jobs planned")
+    config = yaml.safe_load(configfile.read_text())
+    targets = args.targets or sample_targets(config)
+    print(f"sample: {len(targets)} targets; before: {load_line()}")
+    wall, out = snakemake(workdir, "--configfile", str(configfile), *targets, cores=args.cores)
+    print(f"sample wall {wall:.1f} s; after: {load_line()}")
+    table = per_rule(workdir)
+    threads = rule_threads(workdir)
+    print(
+        f"\n{'rule':28s} {'jobs':>5s} {'sampled':>7s} {'s/job':>8s} {'max MB':>7s}"
+        f" {'threads':>7s} {'core-h':>8s}"
+    )
+    total = 0.0
+    for rule, n in sorted(stats.items(), key=lambda kv: kv[0]):
+        row = table.get(rule)
+        if rule == "all" or row is None:
+            print(f"{rule:28s} {n:5d} {'-':>7s}")
+            continue
+        per_job = row["compute"] / row["jobs"]
+        if row.get("benchmarked"):
+            per_job = row["process"] / row["benchmarked"]  # the job's process, start-up included
+        core_h = n * per_job * threads.get(rule, 1) / 3600
+        total += core_h
+        rss = f"{row['max_rss']:7.0f}" if row.get("benchmarked") else f"{'-':>7s}"
+        print(
+            f"{rule:28s} {n:5d} {int(row['jobs']):7d} {per_job:8.1f} {rss}"
+            f" {threads.get(rule, 1):7d} {core_h:8.3f}"
+        )
+    print(f"projected: {total:.2f} core-hours for the sampled rules (unsampled rules: '-')")
+
+
+def rule_threads(workdir: Path) -> dict[str, int]:
+    """`threads:` of every rule (parsed from the rule files)."""
+    out = {}
+    for smk in (workdir / "workflow" / "rules").glob("*.smk"):
+        rule = None
+        for line in smk.read_text().splitlines():
+            head = re.match(r"\s*rule (\w+):", line)
+            if head:
+                rule = head.group(1)
+            found = re.match(r"\s*threads: (\d+)", line)
+            if found and rule:
+                out[rule] = int(found.group(1))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--reruns", action="store_true", help="also time the two reruns")
+    parser.add_argument("--keep", help="run in this directory and keep it (default: a temp dir)")
+    parser.add_argument("--analyse", help="only print the tables of a finished run in DIR")
+    parser.add_argument("--fine", action="store_true", help="fine-grid dry run + sample")
+    parser.add_argument("--fine-config", default=str(REPO / "config" / "fine_grid.yaml"))
+    parser.add_argument("--shared", default=str(SHARED), help="the shared directory (../shared)")
+    parser.add_argument("--targets", nargs="*", help="--fine: sample these outputs instead")
+    args = parser.parse_args(argv)
+    if args.analyse:
+        print_table(per_rule(Path(args.analyse)), None, None)
+        return
+    tmp = None
+    if args.keep:
+        workdir = copy_repo(Path(args.keep))
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="lightmed-bench-")
+        workdir = copy_repo(Path(tmp.name))
+    try:
+        (bench_fine if args.fine else bench_default)(args, workdir)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
