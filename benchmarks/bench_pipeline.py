@@ -44,7 +44,9 @@ IGNORE = shutil.ignore_patterns(
     "results", "logs", ".snakemake", ".git", "__pycache__", ".cache", "*.egg-info"
 )
 STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
-TIMING = re.compile(r"timing: compute ([\d.]+) s, start-up ([\d.]+|n/a) s")
+TIMING = re.compile(
+    r"timing: compute ([\d.]+) s, start-up ([\d.]+|n/a) s(?:, peak RSS ([\d.]+|n/a) MB)?"
+)
 FINISHED = re.compile(r"Finished jobid: \d+ \(Rule: (\w+)\)")
 
 
@@ -97,18 +99,19 @@ def _stamp(line: str) -> float | None:
     return datetime.strptime(found.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
 
 
-def log_timing(path: Path) -> tuple[float, float | None] | None:
-    """(compute s, start-up s or None) of one job log; None if the job did not finish."""
+def log_timing(path: Path) -> tuple[float, float | None, float | None] | None:
+    """(compute s, start-up s, peak RSS MB) of one job log (None where the log does not say);
+    None if the job did not finish."""
     lines = path.read_text(errors="replace").splitlines()
     for line in reversed(lines):
         found = TIMING.search(line)
         if found:
-            start = None if found.group(2) == "n/a" else float(found.group(2))
-            return float(found.group(1)), start
+            start, rss = (None if v in (None, "n/a") else float(v) for v in found.group(2, 3))
+            return float(found.group(1)), start, rss
     stamps = [s for s in map(_stamp, lines) if s is not None]
     if len(stamps) < 2 or not lines[-1].endswith(" done"):
         return None
-    return stamps[-1] - stamps[0], None
+    return stamps[-1] - stamps[0], None, None
 
 
 def benchmark_row(path: Path) -> dict[str, float]:
@@ -147,6 +150,9 @@ def per_rule(workdir: Path, since: float = 0.0) -> dict[str, dict[str, float]]:
         if timing[1] is not None:
             row["startup"] += timing[1]
             row["timed_startup"] += 1
+        if timing[2] is not None:
+            row["max_rss"] = max(row["max_rss"], timing[2])
+            row["rss_known"] += 1
     return {k: dict(v) for k, v in table.items()}
 
 
@@ -159,7 +165,7 @@ def print_table(table: dict[str, dict[str, float]], wall: float | None, jobs: in
     for rule, row in sorted(table.items(), key=lambda kv: -kv[1]["compute"]):
         startup = f"{row['startup']:10.1f}" if row.get("timed_startup") else f"{'-':>10s}"
         process = f"{row['process']:7.1f}" if row.get("benchmarked") else f"{'-':>7s}"
-        rss = f"{row['max_rss']:7.0f}" if row.get("benchmarked") else f"{'-':>7s}"
+        rss = f"{row['max_rss']:7.0f}" if row.get("max_rss") else f"{'-':>7s}"
         print(f"{rule:32s} {int(row['jobs']):4d} {row['compute']:9.2f} {startup} {process} {rss}")
         for key in ("jobs", "compute", "startup"):
             total[key] += row.get(key, 0.0)
@@ -251,20 +257,31 @@ def job_stats(output: str) -> dict[str, int]:
     return counts
 
 
-def sample_targets(config: dict) -> list[str]:
-    """One job of every physics rule: the first snapshot (both natures, first medium), every
-    SN-core model's map on it, the first source's flux, rates and sensitivity."""
-    snap = next(iter(config["snapshots"]))
+def merged(base: dict, overlay: dict) -> dict:
+    """``overlay`` merged into ``base`` as Snakemake merges a --configfile (mappings deep)."""
+    out = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def sample_targets(config: dict, overlay: dict) -> list[str]:
+    """One job of every physics rule: the overlay's first snapshot (both natures, headline
+    medium) with every SN-core model's map on it, and one source's flux, rates and
+    sensitivities."""
+    snap = next(iter(overlay.get("snapshots") or config["snapshots"]))
     medium = (config["snapshots"][snap].get("media") or config["rmf"]["media"])[0]
-    targets = []
-    for nature in config["natures"]:
-        targets.append(f"results/mfp/{snap}_{medium}_{nature}.nc")
-    models = [m for m, spec in config["models"].items() if (spec or {}).get("sn_core", True)]
-    lnv = {"lnv_scalar": "majorana"}
-    for model in models:
-        targets.append(f"results/mfp/{snap}_{medium}_{lnv.get(model, 'dirac')}_{model}.nc")
+    targets = [f"results/mfp/{snap}_{medium}_{nature}.nc" for nature in config["natures"]]
+    for model, spec in config["models"].items():
+        if (spec or {}).get("sn_core", True):
+            nature = "majorana" if model == "lnv_scalar" else "dirac"
+            targets.append(f"results/mfp/{snap}_{medium}_{nature}_{model}.nc")
     source = next(iter(config["sensitivity"]["sigma_norm"]))
-    targets.append(f"results/sensitivity/{source}_resnova3+darwin_vector.nc")
+    combo = config["sensitivity"]["figures"]["summary_combo"]
+    targets.append(f"results/sensitivity/{source}_{combo}_vector.nc")
     return targets
 
 
@@ -273,10 +290,11 @@ def bench_fine(args: argparse.Namespace, workdir: Path) -> None:
     _, out = snakemake(workdir, "-n", "--configfile", str(configfile), cores=args.cores)
     stats = job_stats(out)
     print(f"fine grid ({args.fine_config}): {sum(stats.values())} jobs planned")
-    config = yaml.safe_load(configfile.read_text())
-    targets = args.targets or sample_targets(config)
+    overlay = yaml.safe_load(configfile.read_text())
+    config = merged(yaml.safe_load((workdir / "config" / "config.yaml").read_text()), overlay)
+    targets = args.targets or sample_targets(config, overlay)
     print(f"sample: {len(targets)} targets; before: {load_line()}")
-    wall, out = snakemake(workdir, "--configfile", str(configfile), *targets, cores=args.cores)
+    wall, out = snakemake(workdir, *targets, "--configfile", str(configfile), cores=args.cores)
     print(f"sample wall {wall:.1f} s; after: {load_line()}")
     table = per_rule(workdir)
     threads = rule_threads(workdir)
@@ -295,7 +313,7 @@ def bench_fine(args: argparse.Namespace, workdir: Path) -> None:
             per_job = row["process"] / row["benchmarked"]  # the job's process, start-up included
         core_h = n * per_job * threads.get(rule, 1) / 3600
         total += core_h
-        rss = f"{row['max_rss']:7.0f}" if row.get("benchmarked") else f"{'-':>7s}"
+        rss = f"{row['max_rss']:7.0f}" if row.get("max_rss") else f"{'-':>7s}"
         print(
             f"{rule:28s} {n:5d} {int(row['jobs']):7d} {per_job:8.1f} {rss}"
             f" {threads.get(rule, 1):7d} {core_h:8.3f}"

@@ -29,6 +29,15 @@ TERMINAL_ENV = "LIGHTMED_ONE_LINE_ERRORS"
 TIMING_MARKER = "timing: "
 
 
+def peak_rss_mb() -> float | None:
+    """Peak resident memory of this process [MB] (also for rules without a benchmark file)."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
 def process_age_s() -> float | None:
     """Seconds since this process started (Linux /proc; None elsewhere): the start-up a job
     paid before its rule code ran (interpreter, Snakemake's script preamble, imports)."""
@@ -92,9 +101,10 @@ def run_rule(main: Callable[[Any, logging.Logger], None], snakemake: Any) -> Non
         logger.error("unexpected failure:\n%s", traceback.format_exc())
         raise
     logger.info(
-        "%scompute %.3f s, start-up %s s",
+        "%scompute %.3f s, start-up %s s, peak RSS %s MB",
         TIMING_MARKER,
         time.perf_counter() - t0,
         "n/a" if startup is None else f"{startup:.2f}",
+        "n/a" if peak_rss_mb() is None else f"{peak_rss_mb():.0f}",
     )
     logger.info("done")
