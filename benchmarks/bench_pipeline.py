@@ -45,7 +45,9 @@ IGNORE = shutil.ignore_patterns(
 )
 STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
 TIMING = re.compile(
-    r"timing: compute ([\d.]+) s, start-up ([\d.]+|n/a) s(?:, peak RSS ([\d.]+|n/a) MB)?"
+    r"timing: compute (?P<compute>[\d.]+) s(?: \(cpu (?P<compute_cpu>[\d.]+) s\))?,"
+    r" start-up (?P<startup>[\d.]+|n/a) s(?: \(cpu (?P<startup_cpu>[\d.]+) s\))?"
+    r"(?:, peak RSS (?P<rss>[\d.]+|n/a) MB)?"
 )
 FINISHED = re.compile(r"Finished jobid: \d+ \(Rule: (\w+)\)")
 
@@ -99,19 +101,19 @@ def _stamp(line: str) -> float | None:
     return datetime.strptime(found.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
 
 
-def log_timing(path: Path) -> tuple[float, float | None, float | None] | None:
-    """(compute s, start-up s, peak RSS MB) of one job log (None where the log does not say);
-    None if the job did not finish."""
+def log_timing(path: Path) -> dict[str, float] | None:
+    """What one job log says: compute and start-up [s] (wall and cpu) and peak RSS [MB]; keys
+    the log does not give are missing (older logs: compute from the time stamps). None if
+    the job did not finish."""
     lines = path.read_text(errors="replace").splitlines()
     for line in reversed(lines):
         found = TIMING.search(line)
         if found:
-            start, rss = (None if v in (None, "n/a") else float(v) for v in found.group(2, 3))
-            return float(found.group(1)), start, rss
+            return {k: float(v) for k, v in found.groupdict().items() if v not in (None, "n/a")}
     stamps = [s for s in map(_stamp, lines) if s is not None]
     if len(stamps) < 2 or not lines[-1].endswith(" done"):
         return None
-    return stamps[-1] - stamps[0], None, None
+    return {"compute": stamps[-1] - stamps[0]}
 
 
 def benchmark_row(path: Path) -> dict[str, float]:
@@ -139,43 +141,61 @@ def per_rule(workdir: Path, since: float = 0.0) -> dict[str, dict[str, float]]:
             continue
         row = table[rule]
         row["jobs"] += 1
-        row["compute"] += timing[0]
+        for key in ("compute", "compute_cpu", "startup", "startup_cpu"):
+            if key in timing:
+                row[key] += timing[key]
+                row[f"n_{key}"] += 1
+        row["max_rss"] = max(row["max_rss"], timing.get("rss", 0.0))
         bench = workdir / "benchmarks" / "results" / log.relative_to(workdir / "logs")
         bench = bench.with_suffix(".tsv")
         if bench.exists():
             b = benchmark_row(bench)
             row["process"] += b.get("s", 0.0)
+            row["process_cpu"] += b.get("cpu_time", 0.0)
             row["max_rss"] = max(row["max_rss"], b.get("max_rss", 0.0))
             row["benchmarked"] += 1
-        if timing[1] is not None:
-            row["startup"] += timing[1]
-            row["timed_startup"] += 1
-        if timing[2] is not None:
-            row["max_rss"] = max(row["max_rss"], timing[2])
-            row["rss_known"] += 1
     return {k: dict(v) for k, v in table.items()}
 
 
+def _cell(row: dict[str, float], key: str, width: int, fmt: str = ".1f") -> str:
+    """Sum of ``key`` over the rule's jobs, '-' when no job reported it."""
+    count = row.get(f"n_{key}")
+    if key in ("process", "process_cpu"):
+        count = row.get("benchmarked")
+    if key == "max_rss":
+        count = row.get("max_rss")
+    return f"{row[key]:{width}{fmt}}" if count else f"{'-':>{width}s}"
+
+
 def print_table(table: dict[str, dict[str, float]], wall: float | None, jobs: int | None) -> None:
+    """Per rule: jobs; compute = the rule code (wall, cpu); start-up = interpreter, Snakemake
+    preamble and imports (wall, cpu); job = the job's process (benchmark file); peak RSS."""
     print(
-        f"{'rule':32s} {'jobs':>4s} {'compute s':>9s} {'start-up s':>10s} {'job s':>7s}"
-        f" {'max MB':>7s}"
+        f"{'rule':31s} {'jobs':>4s} {'compute':>8s} {'cpu':>7s} {'start-up':>8s} {'cpu':>6s}"
+        f" {'job s':>7s} {'cpu':>6s} {'max MB':>6s}"
     )
-    total = defaultdict(float)
-    for rule, row in sorted(table.items(), key=lambda kv: -kv[1]["compute"]):
-        startup = f"{row['startup']:10.1f}" if row.get("timed_startup") else f"{'-':>10s}"
-        process = f"{row['process']:7.1f}" if row.get("benchmarked") else f"{'-':>7s}"
-        rss = f"{row['max_rss']:7.0f}" if row.get("max_rss") else f"{'-':>7s}"
-        print(f"{rule:32s} {int(row['jobs']):4d} {row['compute']:9.2f} {startup} {process} {rss}")
-        for key in ("jobs", "compute", "startup"):
-            total[key] += row.get(key, 0.0)
-    print(f"{'sum':32s} {int(total['jobs']):4d} {total['compute']:9.2f} {total['startup']:10.1f}")
+    total: dict[str, float] = defaultdict(float)
+    for rule, row in sorted(table.items(), key=lambda kv: -kv[1].get("compute", 0.0)):
+        row = defaultdict(float, row)
+        print(
+            f"{rule:31s} {int(row['jobs']):4d} {_cell(row, 'compute', 8, '.2f')}"
+            f" {_cell(row, 'compute_cpu', 7)} {_cell(row, 'startup', 8)}"
+            f" {_cell(row, 'startup_cpu', 6)} {_cell(row, 'process', 7)}"
+            f" {_cell(row, 'process_cpu', 6)}"
+            f" {_cell(row, 'max_rss', 6, '.0f')}"
+        )
+        for key in ("jobs", "compute", "compute_cpu", "startup", "startup_cpu"):
+            total[key] += row[key]
+    print(
+        f"{'sum':31s} {int(total['jobs']):4d} {total['compute']:8.2f} {total['compute_cpu']:7.1f}"
+        f" {total['startup']:8.1f} {total['startup_cpu']:6.1f}"
+    )
     if wall is not None:
         ratio = wall / total["compute"] if total["compute"] else float("nan")
         njobs = jobs if jobs is not None else int(total["jobs"])
         print(
-            f"wall {wall:.1f} s, {njobs} jobs, compute {total['compute']:.1f} s,"
-            f" overhead ratio wall/compute {ratio:.2f}"
+            f"wall {wall:.1f} s, {njobs} jobs, compute {total['compute']:.1f} s"
+            f" (cpu {total['compute_cpu']:.1f} s), overhead ratio wall/compute {ratio:.2f}"
         )
 
 
@@ -296,26 +316,35 @@ def bench_fine(args: argparse.Namespace, workdir: Path) -> None:
     print(f"sample: {len(targets)} targets; before: {load_line()}")
     wall, out = snakemake(workdir, *targets, "--configfile", str(configfile), cores=args.cores)
     print(f"sample wall {wall:.1f} s; after: {load_line()}")
-    table = per_rule(workdir)
-    threads = rule_threads(workdir)
+    fine_table(stats, per_rule(workdir), rule_threads(workdir))
+
+
+def fine_table(
+    stats: dict[str, int], table: dict[str, dict[str, float]], threads: dict[str, int]
+) -> None:
+    """Jobs per rule, measured wall and CPU seconds per sampled job (start-up included), peak
+    memory, and core-hours = jobs x CPU seconds per job (wall x threads where no CPU time)."""
     print(
-        f"\n{'rule':28s} {'jobs':>5s} {'sampled':>7s} {'s/job':>8s} {'max MB':>7s}"
-        f" {'threads':>7s} {'core-h':>8s}"
+        f"\n{'rule':28s} {'jobs':>5s} {'sampled':>7s} {'wall/job':>8s} {'cpu/job':>8s}"
+        f" {'max MB':>7s} {'threads':>7s} {'core-h':>8s}"
     )
     total = 0.0
-    for rule, n in sorted(stats.items(), key=lambda kv: kv[0]):
+    for rule, n in sorted(stats.items()):
         row = table.get(rule)
         if rule == "all" or row is None:
             print(f"{rule:28s} {n:5d} {'-':>7s}")
             continue
-        per_job = row["compute"] / row["jobs"]
-        if row.get("benchmarked"):
-            per_job = row["process"] / row["benchmarked"]  # the job's process, start-up included
-        core_h = n * per_job * threads.get(rule, 1) / 3600
+        row = defaultdict(float, row)
+        wall = (row["compute"] + row["startup"]) / row["jobs"]
+        if row["n_compute_cpu"]:
+            cpu = (row["compute_cpu"] + row["startup_cpu"]) / row["jobs"]
+        else:
+            cpu = wall * threads.get(rule, 1)
+        core_h = n * cpu / 3600
         total += core_h
-        rss = f"{row['max_rss']:7.0f}" if row.get("max_rss") else f"{'-':>7s}"
+        rss = f"{row['max_rss']:7.0f}" if row["max_rss"] else f"{'-':>7s}"
         print(
-            f"{rule:28s} {n:5d} {int(row['jobs']):7d} {per_job:8.1f} {rss}"
+            f"{rule:28s} {n:5d} {int(row['jobs']):7d} {wall:8.1f} {cpu:8.1f} {rss}"
             f" {threads.get(rule, 1):7d} {core_h:8.3f}"
         )
     print(f"projected: {total:.2f} core-hours for the sampled rules (unsampled rules: '-')")

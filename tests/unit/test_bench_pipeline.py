@@ -33,10 +33,12 @@ def test_run_rule_logs_compute_and_startup_read_back_by_the_benchmark(tmp_path):
     run_rule(lambda snakemake, logger: time.sleep(0.05), job)
     lines = log.read_text().splitlines()
     assert TIMING_MARKER in lines[-2] and lines[-1].endswith(" done")
-    compute, startup, rss = _bench().log_timing(log)
-    assert 0.05 <= compute < 5.0
-    assert startup is not None and startup >= 0.0
-    assert 10.0 < rss < 100_000.0
+    timing = _bench().log_timing(log)
+    assert 0.05 <= timing["compute"] < 5.0
+    assert 0.0 <= timing["compute_cpu"] < 0.05  # sleeping costs no CPU
+    assert timing["startup"] >= 0.0 and timing["startup_cpu"] > 0.0
+    assert 10.0 < timing["rss"] < 100_000.0
+    compute = timing["compute"]
     table = _bench().per_rule(tmp_path)
     assert table["compute_x"]["jobs"] == 1
     assert table["compute_x"]["compute"] == pytest.approx(compute)
@@ -59,8 +61,7 @@ def test_log_without_timing_line_uses_time_stamps(tmp_path):
         "2026-12-03 06:52:01,309 INFO lightmed: rule r wildcards {}\n"
         "2026-12-03 06:52:08,133 INFO lightmed: done\n"
     )
-    compute, startup, rss = _bench().log_timing(log)
-    assert compute == pytest.approx(6.824) and startup is None and rss is None
+    assert _bench().log_timing(log) == {"compute": pytest.approx(6.824)}
 
 
 def test_dry_run_job_stats_parsed():

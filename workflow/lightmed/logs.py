@@ -84,7 +84,7 @@ def run_rule(main: Callable[[Any, logging.Logger], None], snakemake: Any) -> Non
     slurm_job = os.environ.get("SLURM_JOB_ID")
     if slurm_job:
         logger.info("SLURM_JOB_ID=%s on %s", slurm_job, os.uname().nodename)
-    startup = process_age_s()
+    startup, startup_cpu = process_age_s(), time.process_time()
     t0 = time.perf_counter()
     try:
         main(snakemake, logger)
@@ -100,11 +100,15 @@ def run_rule(main: Callable[[Any, logging.Logger], None], snakemake: Any) -> Non
     except Exception:
         logger.error("unexpected failure:\n%s", traceback.format_exc())
         raise
+    # wall and CPU seconds (CPU: all threads of this process; on a shared machine the CPU
+    # seconds stay what the job costs while the wall time grows with the load)
     logger.info(
-        "%scompute %.3f s, start-up %s s, peak RSS %s MB",
+        "%scompute %.3f s (cpu %.3f s), start-up %s s (cpu %.3f s), peak RSS %s MB",
         TIMING_MARKER,
         time.perf_counter() - t0,
+        time.process_time() - startup_cpu,
         "n/a" if startup is None else f"{startup:.2f}",
+        startup_cpu,
         "n/a" if peak_rss_mb() is None else f"{peak_rss_mb():.0f}",
     )
     logger.info("done")
