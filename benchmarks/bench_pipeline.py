@@ -151,7 +151,6 @@ def per_rule(workdir: Path, since: float = 0.0) -> dict[str, dict[str, float]]:
         if bench.exists():
             b = benchmark_row(bench)
             row["process"] += b.get("s", 0.0)
-            row["process_cpu"] += b.get("cpu_time", 0.0)
             row["max_rss"] = max(row["max_rss"], b.get("max_rss", 0.0))
             row["benchmarked"] += 1
     return {k: dict(v) for k, v in table.items()}
@@ -160,7 +159,7 @@ def per_rule(workdir: Path, since: float = 0.0) -> dict[str, dict[str, float]]:
 def _cell(row: dict[str, float], key: str, width: int, fmt: str = ".1f") -> str:
     """Sum of ``key`` over the rule's jobs, '-' when no job reported it."""
     count = row.get(f"n_{key}")
-    if key in ("process", "process_cpu"):
+    if key == "process":
         count = row.get("benchmarked")
     if key == "max_rss":
         count = row.get("max_rss")
@@ -169,10 +168,12 @@ def _cell(row: dict[str, float], key: str, width: int, fmt: str = ".1f") -> str:
 
 def print_table(table: dict[str, dict[str, float]], wall: float | None, jobs: int | None) -> None:
     """Per rule: jobs; compute = the rule code (wall, cpu); start-up = interpreter, Snakemake
-    preamble and imports (wall, cpu); job = the job's process (benchmark file); peak RSS."""
+    preamble and imports (wall, cpu); job = the job's process wall (benchmark file); peak RSS.
+    (The benchmark files' cpu_time is not used: Snakemake samples it every few seconds, so
+    it misses most of a short job.)"""
     print(
         f"{'rule':31s} {'jobs':>4s} {'compute':>8s} {'cpu':>7s} {'start-up':>8s} {'cpu':>6s}"
-        f" {'job s':>7s} {'cpu':>6s} {'max MB':>6s}"
+        f" {'job s':>7s} {'max MB':>6s}"
     )
     total: dict[str, float] = defaultdict(float)
     for rule, row in sorted(table.items(), key=lambda kv: -kv[1].get("compute", 0.0)):
@@ -181,7 +182,6 @@ def print_table(table: dict[str, dict[str, float]], wall: float | None, jobs: in
             f"{rule:31s} {int(row['jobs']):4d} {_cell(row, 'compute', 8, '.2f')}"
             f" {_cell(row, 'compute_cpu', 7)} {_cell(row, 'startup', 8)}"
             f" {_cell(row, 'startup_cpu', 6)} {_cell(row, 'process', 7)}"
-            f" {_cell(row, 'process_cpu', 6)}"
             f" {_cell(row, 'max_rss', 6, '.0f')}"
         )
         for key in ("jobs", "compute", "compute_cpu", "startup", "startup_cpu"):
@@ -307,7 +307,7 @@ def sample_targets(config: dict, overlay: dict) -> list[str]:
 
 def bench_fine(args: argparse.Namespace, workdir: Path) -> None:
     configfile = fine_config(workdir, Path(args.fine_config), Path(args.shared))
-    _, out = snakemake(workdir, "-n", "--configfile", str(configfile), cores=args.cores)
+    _, out = snakemake(workdir, "-n", "-F", "--configfile", str(configfile), cores=args.cores)
     stats = job_stats(out)
     print(f"fine grid ({args.fine_config}): {sum(stats.values())} jobs planned")
     overlay = yaml.safe_load(configfile.read_text())
@@ -376,6 +376,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shared", default=str(SHARED), help="the shared directory (../shared)")
     parser.add_argument("--targets", nargs="*", help="--fine: sample these outputs instead")
     args = parser.parse_args(argv)
+    if args.analyse and args.fine:  # the fine table of an earlier --fine --keep DIR
+        workdir = Path(args.analyse)
+        configfile = workdir / "config" / "bench_fine.yaml"
+        _, out = snakemake(workdir, "-n", "-F", "--configfile", str(configfile), cores=1)
+        fine_table(job_stats(out), per_rule(workdir), rule_threads(workdir))
+        return
     if args.analyse:
         print_table(per_rule(Path(args.analyse)), None, None)
         return
