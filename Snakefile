@@ -14,8 +14,15 @@ from lightmed.smk.core import (
     medium_targets,
     rmf_params,
     snapshot_file,
+    snapshot_shells,
 )
-from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
+from lightmed.smk.mfp import (
+    kernels_input,
+    kernels_resources,
+    model_kernels,
+    model_resources,
+    model_targets,
+)
 from lightmed.smk.models import model_params, sn_core_models
 from lightmed.smk.recovery import recover
 from lightmed.store import STORE_ENV

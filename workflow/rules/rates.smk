@@ -22,7 +22,8 @@ rule compute_rates:
         source="|".join(config["sources"]),
     threads: 1
     resources:
-        **rates_smk.rates_resources(config),
+        mem_mb=lambda w, attempt: attempt * rates_smk.rates_resources(config)["mem_mb"],
+        runtime=lambda w, attempt: attempt * rates_smk.rates_resources(config)["runtime"],
     conda:
         "../../envs/lightmed.yaml"
     script:

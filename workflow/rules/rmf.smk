@@ -16,8 +16,9 @@ rule solve_rmf:
         "logs/solve_rmf/{snapshot}_{medium}_{nature}.log",
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=10,
+        mem_mb=lambda w, attempt: 1000 * attempt,
+        # a few s per shell (more for steep Garching shells); twice the request on a retry
+        runtime=lambda w, attempt: attempt * (10 + snapshot_shells(config, w.snapshot)),
     cache: "omit-software"
     conda:
         "../../envs/lightmed.yaml"

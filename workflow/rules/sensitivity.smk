@@ -39,8 +39,10 @@ rule compute_sensitivity:
         source=SENS_WILDCARDS["source"],
     threads: 1
     resources:
-        mem_mb=lambda w: sens_smk.sensitivity_resources(config, SENS_PLAN, w.source)["mem_mb"],
-        runtime=lambda w: sens_smk.sensitivity_resources(config, SENS_PLAN, w.source)["runtime"],
+        mem_mb=lambda w, attempt: attempt
+        * sens_smk.sensitivity_resources(config, SENS_PLAN, w.source)["mem_mb"],
+        runtime=lambda w, attempt: attempt
+        * sens_smk.sensitivity_resources(config, SENS_PLAN, w.source)["runtime"],
     conda:
         "../../envs/lightmed.yaml"
     script:
