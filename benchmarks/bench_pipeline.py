@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -74,12 +75,22 @@ def job_env(workdir: Path) -> dict[str, str]:
     return env
 
 
+#: CPU seconds (user + system) of the last snakemake() call: Snakemake and all its jobs.
+LAST_CPU = [0.0]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def snakemake(workdir: Path, *args: str, cores: int = 2) -> tuple[float, str]:
     """Run Snakemake in ``workdir``; (wall seconds, its terminal output)."""
     cmd = [sys.executable, "-m", "snakemake", "--cores", str(cores), *args]
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _children_cpu()
     proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, env=job_env(workdir))
     wall = time.perf_counter() - t0
+    LAST_CPU[0] = _children_cpu() - cpu0
     out = proc.stdout + proc.stderr
     if proc.returncode != 0:
         sys.exit(f"bench_pipeline: `{' '.join(cmd[2:])}` failed in {workdir}:\n{out[-3000:]}")
@@ -221,7 +232,10 @@ def rerun(workdir: Path, label: str, configfile: Path, cores: int) -> None:
     ran = finished(out)
     ran_s = ", ".join(f"{rule} {n}" for rule, n in sorted(ran.items()))
     njobs = sum(ran.values())
-    print(f"\nrerun after {label}: wall {wall:.1f} s, {njobs} jobs ({ran_s}); {load_line()}")
+    print(
+        f"\nrerun after {label}: wall {wall:.1f} s (CPU {LAST_CPU[0]:.1f} s), {njobs} jobs"
+        f" ({ran_s}); {load_line()}"
+    )
     print_table(per_rule(workdir, since), None, None)
 
 
@@ -229,7 +243,7 @@ def bench_default(args: argparse.Namespace, workdir: Path) -> None:
     print(f"cold run in {workdir}: snakemake --cores {args.cores}; before: {load_line()}")
     wall, out = snakemake(workdir, cores=args.cores)
     ran = finished(out)
-    print(f"after: {load_line()}")
+    print(f"after: {load_line()}; CPU of the whole run (Snakemake + jobs) {LAST_CPU[0]:.1f} s")
     print_table(per_rule(workdir), wall, sum(ran.values()))
     if not args.reruns:
         return
