@@ -224,7 +224,8 @@ def sn_core_mem_mb(config: dict) -> int:
     """Memory of compute_sn_core: a base plus the mfp maps held at once, ~1 kB per (mass,
     coupling) point of a map (all shells, energy choices and weightings; the NetCDF files
     hold 250-360 B per point compressed). Measured peak RSS 131 MB for the default 6 maps of
-    51 x 61; config/fine_grid.yaml (30 maps of 400 x 400) asks for ~6 GB."""
+    51 x 61 and 520 MB for 6 maps of 400 x 400 (this asks 2.5 GB); config/fine_grid.yaml (30
+    maps of 400 x 400) asks for ~6 GB."""
     plan = sn_core_plan(config)
     grid = max(
         (
