@@ -5,9 +5,10 @@
 For each ``workflow/scripts/*.py`` the module-level imports (the lines before the first
 ``def``/call) are run in a fresh ``python -X importtime`` process with the same environment a
 job has (``PYTHONPATH`` = this checkout's ``workflow/``, ``NUMBA_CACHE_DIR`` as the Snakefile
-sets it). Printed per script: the best-of-``--repeat`` total import time (sum of the top-level
-cumulative times of ``-X importtime``, i.e. excluding the interpreter's own start-up) and the
-most expensive top-level packages. Snakemake's script preamble (unpickling the ``snakemake``
+sets it). Printed per script (best of ``--repeat`` by CPU): the import wall time (sum of the
+top-level cumulative times of ``-X importtime``, the interpreter's own start-up excluded), the
+CPU seconds of the whole process (start-up included; what a loaded machine does not inflate)
+and the most expensive top-level packages. Snakemake's script preamble (unpickling the ``snakemake``
 object, ~0.1-0.3 s) comes on top and is not measured here.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import ast
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -35,11 +37,19 @@ def import_lines(script: Path) -> str:
     return "\n".join(out)
 
 
-def importtime(code: str) -> tuple[float, list[tuple[float, str]]]:
-    """Total import time [s] of ``code`` and the top-level modules by cumulative time."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def importtime(code: str) -> tuple[float, float, list[tuple[float, str]]]:
+    """Import wall time [s] of ``code``, the CPU seconds of the whole process (interpreter
+    start-up included: robust on a loaded machine) and the top-level modules by cumulative
+    wall time."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO / "workflow")
     env.setdefault("NUMBA_CACHE_DIR", str(REPO / ".cache" / "numba"))
+    cpu0 = _children_cpu()
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code],
         capture_output=True,
@@ -47,6 +57,7 @@ def importtime(code: str) -> tuple[float, list[tuple[float, str]]]:
         env=env,
         check=True,
     )
+    cpu = _children_cpu() - cpu0
     top = []
     for line in proc.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
@@ -55,13 +66,13 @@ def importtime(code: str) -> tuple[float, list[tuple[float, str]]]:
         if name[1:2] == " ":
             continue  # nested import: already in its parent's cumulative time
         top.append((int(cum_us) / 1e6, name.strip()))
-    return sum(t for t, _ in top), sorted(top, reverse=True)
+    return sum(t for t, _ in top), cpu, sorted(top, reverse=True)
 
 
-def measure(script: Path, repeat: int) -> tuple[float, list[tuple[float, str]]]:
+def measure(script: Path, repeat: int) -> tuple[float, float, list[tuple[float, str]]]:
     code = import_lines(script)
     runs = [importtime(code) for _ in range(repeat)]
-    return min(runs, key=lambda r: r[0])
+    return min(runs, key=lambda r: r[1])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -73,14 +84,16 @@ def main(argv: list[str] | None = None) -> None:
     scripts = sorted(SCRIPTS.glob("*.py"))
     if args.scripts:
         scripts = [s for s in scripts if s.stem in args.scripts]
-    print(f"{'script':34s} {'imports [s]':>11s}  heaviest top-level imports [s]")
-    total = 0.0
+    print(f"{'script':31s} {'wall [s]':>8s} {'cpu [s]':>7s}  heaviest top-level imports [s wall]")
+    total = total_cpu = 0.0
     for script in scripts:
-        t, top = measure(script, args.repeat)
+        t, cpu, top = measure(script, args.repeat)
         total += t
+        total_cpu += cpu
         heavy = ", ".join(f"{name} {sec:.2f}" for sec, name in top[: args.top])
-        print(f"{script.stem:34s} {t:11.2f}  {heavy}")
-    print(f"{'mean':34s} {total / max(len(scripts), 1):11.2f}")
+        print(f"{script.stem:31s} {t:8.2f} {cpu:7.2f}  {heavy}")
+    n = max(len(scripts), 1)
+    print(f"{'mean':31s} {total / n:8.2f} {total_cpu / n:7.2f}")
 
 
 if __name__ == "__main__":
