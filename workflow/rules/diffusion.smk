@@ -32,8 +32,8 @@ if SN_CORE_OUTPUTS["bounds"]:
             "benchmarks/results/compute_sn_core/compute_sn_core.tsv"
         threads: 1
         resources:
-            mem_mb=lambda w: sn_smk.sn_core_mem_mb(config),
-            runtime=10,
+            mem_mb=lambda w, attempt: attempt * sn_smk.sn_core_mem_mb(config),
+            runtime=lambda w, attempt: attempt * sn_smk.sn_core_runtime(config),
         conda:
             "../../envs/lightmed.yaml"
         script:

@@ -40,6 +40,8 @@ rule plot_fluxes:
         figures=config["figures"],
     log:
         "logs/plot_fluxes/plot_fluxes.log",
+    benchmark:
+        "benchmarks/results/plot_fluxes/plot_fluxes.tsv"
     threads: 1
     resources:
         mem_mb=1000,

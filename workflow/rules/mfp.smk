@@ -4,7 +4,13 @@
 # compute_mfp_model -> results/mfp/{snapshot}_{medium}_{nature}_{model}.nc ((mass, coupling)).
 
 from lightmed.smk.core import medium_targets
-from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
+from lightmed.smk.mfp import (
+    kernels_input,
+    kernels_resources,
+    model_kernels,
+    model_resources,
+    model_targets,
+)
 from lightmed.smk.models import model_params
 
 
@@ -25,8 +31,12 @@ rule compute_kernels:
         "logs/compute_kernels/{snapshot}_{medium}_{nature}.log",
     threads: 2
     resources:
-        mem_mb=lambda w: 3000 if w.nature == "majorana" else 2000,
-        runtime=lambda w: 20 if w.nature == "majorana" else 10,
+        mem_mb=lambda w, attempt: kernels_resources(config, w.snapshot, w.nature, attempt)[
+            "mem_mb"
+        ],
+        runtime=lambda w, attempt: kernels_resources(config, w.snapshot, w.nature, attempt)[
+            "runtime"
+        ],
     cache: "omit-software"
     conda:
         "../../envs/lightmed.yaml"
@@ -47,8 +57,8 @@ rule compute_mfp:
         "benchmarks/results/compute_mfp/{snapshot}_{medium}_{nature}.tsv"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=5,
+        mem_mb=lambda w, attempt: 2000 * attempt,
+        runtime=lambda w, attempt: 10 * attempt,
     conda:
         "../../envs/lightmed.yaml"
     script:
@@ -78,8 +88,10 @@ rule compute_mfp_model:
         model="|".join(SN_CORE_MODELS),
     threads: 2
     resources:
-        mem_mb=lambda w: model_mem_mb(config, w.model),
-        runtime=10,
+        mem_mb=lambda w, attempt: model_resources(config, w.snapshot, w.model, attempt)["mem_mb"],
+        runtime=lambda w, attempt: model_resources(config, w.snapshot, w.model, attempt)[
+            "runtime"
+        ],
     conda:
         "../../envs/lightmed.yaml"
     script:

@@ -22,7 +22,8 @@ rule compute_rates:
         source="|".join(config["sources"]),
     threads: 1
     resources:
-        **rates_smk.rates_resources(config),
+        mem_mb=lambda w, attempt: attempt * rates_smk.rates_resources(config)["mem_mb"],
+        runtime=lambda w, attempt: attempt * rates_smk.rates_resources(config)["runtime"],
     conda:
         "../../envs/lightmed.yaml"
     script:
@@ -49,6 +50,8 @@ rule plot_rates:
         coupling=config["rates"]["plot_coupling"],
     log:
         "logs/plot_rates/plot_rates.log",
+    benchmark:
+        "benchmarks/results/plot_rates/plot_rates.tsv"
     threads: 1
     resources:
         mem_mb=1000,

@@ -2,7 +2,7 @@
 # finite-temperature relativistic mean field (c21, tm1, nl3, dd2) or the snapshot's own
 # effective masses and potentials (profile).
 
-from lightmed.smk.core import medium_targets, rmf_params
+from lightmed.smk.core import medium_targets, rmf_params, snapshot_shells
 
 
 # No benchmark: directive here: Snakemake refuses it on rules eligible for between-workflow
@@ -18,8 +18,9 @@ rule solve_rmf:
         "logs/solve_rmf/{snapshot}_{medium}_{nature}.log",
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=10,
+        mem_mb=lambda w, attempt: 1000 * attempt,
+        # a few s per shell (more for steep Garching shells); twice the request on a retry
+        runtime=lambda w, attempt: attempt * (10 + snapshot_shells(config, w.snapshot)),
     cache: "omit-software"
     conda:
         "../../envs/lightmed.yaml"

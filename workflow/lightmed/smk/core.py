@@ -42,6 +42,24 @@ def snapshot_file(config: dict, snapshot: str) -> str:
     return config["snapshots"][snapshot]["path"]
 
 
+def snapshot_shells(config: dict, snapshot: str) -> int:
+    """Number of shells of a snapshot (what the RMF and kernel costs grow with): the rows of a
+    shell table, or the ``shells`` of a Garching profile; 8 when the file is unreadable (the
+    ingest job then reports it)."""
+    entry = config["snapshots"][snapshot]
+    if entry.get("format", "shell_table") == "garching_profile":
+        shells = entry.get("shells") or {}
+        if shells.get("radii_km"):
+            return len(shells["radii_km"])
+        return int(shells.get("n_shells", 8))
+    try:
+        with open(entry["path"]) as fh:
+            rows = [line for line in fh if line.strip() and not line.lstrip().startswith("#")]
+        return max(len(rows) - 1, 1)
+    except OSError:
+        return 8
+
+
 def snapshot_media(config: dict, snapshot: str) -> list[str]:
     """Media of one snapshot: its own ``media:`` list, else ``rmf.media`` (first = headline)."""
     return list(config["snapshots"][snapshot].get("media") or config["rmf"]["media"])
