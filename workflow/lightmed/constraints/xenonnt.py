@@ -15,7 +15,8 @@ templates (linear in E between the monoenergetic anchors, Gauss-Legendre nodes i
 0.1 keV interval, recoils below 0.5 keV and above 5 keV dropped as in XENONnT's own
 recasting tool) and multiplied by each run's livetime, so the expected counts per bin are
 S0 + g^2 S1 + g^4 S2 for fixed nuisances. The likelihood and its profile are in
-:mod:`lightmed.constraints.xenonnt_fit`; the statistic is stated in :data:`STATISTIC`.
+:mod:`lightmed.constraints.xenonnt_fit`; the statistic is stated in :data:`STATISTIC` and in
+docs/physics.md §7.1 (with the validation numbers).
 
 :func:`load` reads the shipped derived file (``resources/constraints/xenonnt_8b``) or the
 release as distributed; ``resources/constraints/xenonnt_8b/build.py`` rebuilds the former from
