@@ -188,6 +188,9 @@ def test_scan_scalar_and_vector(data):
     assert lim[2] / lim[1] == pytest.approx(10.0, rel=0.15)
     assert {"statistic", "test_statistic", "reference_point", "nuisances"} <= set(s.attrs)
     assert s.extras["expected_events"].sel(component="observed").values.tolist() == [9, 28, 25]
+    for da in s.extras.values():  # artifacts need units and long_name everywhere (lightmed.io)
+        for v in (da, *da.coords.values()):
+            assert {"units", "long_name"} <= set(v.attrs), v.name
     v = X.scan(data, get_model("vector"), masses[:1], g)
     # destructive interference: the deficit below the best fit is excluded (lower edge),
     # an allowed island lies above it

@@ -380,6 +380,10 @@ def _attrs(data: XenonntData, model) -> dict:
     }
 
 
+def _label(text: str) -> dict:
+    return {"units": "1", "long_name": text}
+
+
 def _extras(data: XenonntData, sm_coeff: np.ndarray, lk: fit.Likelihood, th_sm) -> dict:
     """Expected SM CEvNS, backgrounds and observed events per run (nominal nuisances)."""
     i0 = int(np.argmin(np.abs(data.anchors)))
@@ -395,7 +399,10 @@ def _extras(data: XenonntData, sm_coeff: np.ndarray, lk: fit.Likelihood, th_sm) 
         "expected_events": xr.DataArray(
             np.array(list(comp.values())),
             dims=("component", "run"),
-            coords={"component": list(comp), "run": run[1]},
+            coords={
+                "component": ("component", list(comp), _label("expected-event component")),
+                "run": ("run", run[1], _label("XENONnT science run")),
+            },
             attrs={
                 "units": "events",
                 "long_name": "expected events per run at nominal nuisances (observed: data)",
@@ -404,7 +411,7 @@ def _extras(data: XenonntData, sm_coeff: np.ndarray, lk: fit.Likelihood, th_sm) 
         "sm_fit_nuisances": xr.DataArray(
             np.asarray(th_sm),
             dims=("nuisance",),
-            coords={"nuisance": list(lk.names)},
+            coords={"nuisance": ("nuisance", list(lk.names), _label("nuisance parameter"))},
             attrs={"units": "1", "long_name": "nuisances of the SM (g = 0) fit"},
         ),
     }
