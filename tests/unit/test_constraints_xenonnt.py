@@ -12,7 +12,7 @@ from lightmed.constants import YEAR_S
 from lightmed.constraints import xenonnt as X
 from lightmed.constraints import xenonnt_fit as F
 from lightmed.constraints import xenonnt_release as R
-from lightmed.errors import InputError
+from lightmed.errors import ConfigError, InputError
 from lightmed.models import get_model
 
 from helpers import REPO
@@ -108,6 +108,25 @@ def test_derived_file_wrong_shape(tmp_path):
     bad.to_netcdf(out)
     with pytest.raises(InputError, match=rf"{R.DERIVED_FILE}: variable mono has shape"):
         X.load(tmp_path, {})
+
+
+def test_settings(data):
+    sub = X.load(SHIPPED, {"runs": ["sr0", "sr1"], "flux_uncertainty": 0.04})
+    assert sub.runs == ("sr0", "sr1") and sub.flux_uncertainty == 0.04
+    np.testing.assert_array_equal(sub.observed, data.observed[:2])
+    assert X.likelihood(sub).names[2:4] == ("ac_sr0", "ac_sr1")
+    with pytest.raises(ConfigError, match="flux_uncertainty"):
+        X.load(SHIPPED, {"flux_uncertainty": 0})
+    with pytest.raises(ConfigError, match="runs"):
+        X.load(SHIPPED, {"runs": ["sr3"]})
+
+
+@pytest.mark.slow
+def test_release_as_distributed_equals_shipped(release, data):
+    """load() reads the release itself (about 7000 template files) to the same arrays."""
+    full = X.load(release, {})
+    for k in ("livetime", "observed", "ac", "er", "rg", "mono", "edges"):
+        np.testing.assert_array_equal(getattr(full, k), getattr(data, k), err_msg=k)
 
 
 def test_missing_path_says_where(tmp_path):

@@ -161,6 +161,11 @@ def load(path: str | Path, settings: Mapping[str, Any] | None = None) -> Xenonnt
     ssm = settings.get("ssm") or SSM
     flux = fluxes.solar_at_earth(fluxes.solar_beta_spectra(ssm), "msw_lma")
     sigma = settings.get("flux_uncertainty")
+    if sigma is not None and not (isinstance(sigma, int | float) and 0 < sigma <= 10):
+        raise ConfigError(
+            f"constraints.xenonnt_8b.flux_uncertainty: {sigma!r} must be a number in (0, 10] "
+            "(relative 8B flux prior)"
+        )
     data = XenonntData(
         RUNS,
         arrays["livetime"],
