@@ -62,6 +62,7 @@ include: "workflow/rules/diffusion.smk"
 include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/rates.smk"
 include: "workflow/rules/sensitivity.smk"
+include: "workflow/rules/constraints.smk"
 
 
 localrules:
@@ -83,3 +84,4 @@ rule all:
         rules.plot_rates.input.rates,
         rules.plot_rates.output,
         SENSITIVITY_TARGETS,
+        CONSTRAINTS_TARGETS,
