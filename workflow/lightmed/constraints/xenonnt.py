@@ -352,8 +352,9 @@ def scan(data: XenonntData, model, masses_mev, couplings):
 
 def _nuisance_text(data: XenonntData) -> str:
     ac = ", ".join(f"AC {r.upper()} {AC_UNCERTAINTY[r]:.2%}" for r in data.runs)
+    ssm = data.flux.attrs.get("ssm", SSM)
     return (
-        f"flux (8B + hep, one multiplier): Gaussian {data.flux_uncertainty:.1%} around {SSM} "
+        f"flux (8B + hep, one multiplier): Gaussian {data.flux_uncertainty:.1%} around {ssm} "
         f"(Vinyoles et al. 2017); signal efficiency: Gaussian {EFFICIENCY_UNCERTAINTY:.0%} on "
         f"[0.5, 1.5]; rates: {ac} (SR2: not public, SR0's value taken), ER "
         f"{ER_UNCERTAINTY:.0%}, radiogenic neutrons {NR_UNCERTAINTY:.0%}, all >= 0; light and "
@@ -379,7 +380,8 @@ def _attrs(data: XenonntData, model) -> dict:
         ),
         "signal": (
             f"lightmed CEvNS on {TARGET} ({rates.coupling_convention(model)}), solar 8B + hep "
-            f"({SSM}, MSW-LMA) folded with the monoenergetic efficiency templates, 0.5-5 keV"
+            f"({data.flux.attrs.get('ssm', SSM)}, MSW-LMA) folded with the monoenergetic "
+            "efficiency templates, 0.5-5 keV"
         ),
         "source": data.source,
     }
@@ -448,7 +450,7 @@ def fit_b8_flux(
     delta = f_grid - f_hat[0]
     q0 = float(max(delta[0], 0.0)) if grid[0] == 0 else float("nan")
     inside = np.flatnonzero(delta <= 1.0)
-    norm = SSM_PRESETS[SSM]["8B"]
+    norm = SSM_PRESETS[sub.flux.attrs.get("ssm", SSM)]["8B"]
     i0 = int(np.argmin(np.abs(sub.anchors)))
     return {
         "runs": sub.runs,
