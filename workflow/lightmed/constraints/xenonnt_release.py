@@ -200,4 +200,6 @@ def read_derived(path: Path) -> dict[str, np.ndarray]:
                 "resources/constraints/xenonnt_8b/build.py"
             )
         out[k] = np.asarray(ds[k].values, float)
+        if not np.all(np.isfinite(out[k])) or np.any(out[k] < 0):
+            raise InputError(f"{path}: variable {k} has negative or non-finite entries")
     return out
