@@ -70,6 +70,10 @@ TARGET = "Xe_natural"
 NODES_PER_INTERVAL = 4
 #: Couplings folded in one batch of the continuation in g.
 CHUNK = 8
+#: Flux multiplier of the second start of every profile fit (the signal-suppressed branch).
+LOW_FLUX_START = 1e-3
+#: ... tried where the nominal signal exceeds this multiple of the SM's (one branch below).
+BRANCH_RATIO = 2.0
 
 STATISTIC = (
     "profile likelihood ratio of an extended binned Poisson likelihood over the 81 released "
@@ -307,13 +311,28 @@ def scan(data: XenonntData, model, masses_mev, couplings):
     table = np.empty((n_m, g.size))
     thetas = np.empty((n_m, g.size, theta0.size))
     start = np.repeat(th_sm, n_m, axis=0)
+    low_flux = theta0[None].copy()
+    low_flux[0, 0] = LOW_FLUX_START
+    start_alt = np.repeat(low_flux, n_m, axis=0)  # continuation of the second branch
+    i0 = int(np.argmin(np.abs(data.anchors)))
+    n_sm = coeffs_all[0][0, i0, i0].sum()
     for k0 in range(0, g.size, CHUNK):
         ks = np.arange(k0, min(k0 + CHUNK, g.size))
         g2 = (g[ks] ** 2)[None, :, None, None, None, None]
         sig = coeffs_all[0][:, None] + g2 * coeffs_all[1][:, None] + g2**2 * coeffs_all[2][:, None]
         sig = sig.reshape(-1, *sig.shape[2:])
-        th0 = np.repeat(start, ks.size, axis=0)
-        fv, th = fit.profile(lk, sig, th0)
+        # two starts per point: the previous couplings' fit (continuation) and a suppressed
+        # flux; the likelihood has two branches at large signals (signal removed by the flux
+        # or by the yields and efficiency) and continuation alone can stay on the worse one
+        fv, th = fit.profile(lk, sig, np.repeat(start, ks.size, axis=0))
+        big = np.flatnonzero(sig[:, i0, i0].sum(axis=(1, 2)) > BRANCH_RATIO * n_sm)
+        if big.size:
+            fa, tha = fit.profile(lk, sig[big], start_alt[big // ks.size])
+            last = big % ks.size == ks.size - 1
+            keep = tha[last, :1] < 0.5  # still on the suppressed-flux branch, else restart
+            start_alt[big[last] // ks.size] = np.where(keep, tha[last], low_flux)
+            alt = fa < fv[big]
+            fv[big[alt]], th[big[alt]] = fa[alt], tha[alt]
         table[:, ks] = fv.reshape(n_m, ks.size)
         thetas[:, ks] = th.reshape(n_m, ks.size, -1)
         start = thetas[:, ks[-1]]

@@ -190,8 +190,11 @@ def profile(
             hess[:, b, a] += v
         hess[:, np.arange(n_par), np.arange(n_par)] += 2.0 * inv_var
         span = hi[idx] - lo[idx]
-        at_lo = (th <= lo[idx] + 1e-12 * (1 + np.abs(lo[idx]))) & (grad > 0)
-        at_hi = (th >= hi[idx] - 1e-12 * (1 + np.abs(hi[idx]))) & (grad < 0)
+        # a parameter within 1e-10 of the range of a bound counts as on it (a flux of 1e-13
+        # left free would make the Hessian indefinite in (flux, efficiency) and stall the fit)
+        near = 1e-10 * np.maximum(hi[idx] - lo[idx], 1e-300)
+        at_lo = (th <= lo[idx] + near) & (grad > 0)
+        at_hi = (th >= hi[idx] - near) & (grad < 0)
         frozen = at_lo | at_hi | (span <= 0)
         g_free = np.where(frozen, 0.0, grad)
         mask = ~frozen
