@@ -313,7 +313,6 @@ def scan(data: XenonntData, model, masses_mev, couplings):
     start = np.repeat(th_sm, n_m, axis=0)
     low_flux = theta0[None].copy()
     low_flux[0, 0] = LOW_FLUX_START
-    start_alt = np.repeat(low_flux, n_m, axis=0)  # continuation of the second branch
     i0 = int(np.argmin(np.abs(data.anchors)))
     n_sm = coeffs_all[0][0, i0, i0].sum()
     for k0 in range(0, g.size, CHUNK):
@@ -327,10 +326,7 @@ def scan(data: XenonntData, model, masses_mev, couplings):
         fv, th = fit.profile(lk, sig, np.repeat(start, ks.size, axis=0))
         big = np.flatnonzero(sig[:, i0, i0].sum(axis=(1, 2)) > BRANCH_RATIO * n_sm)
         if big.size:
-            fa, tha = fit.profile(lk, sig[big], start_alt[big // ks.size])
-            last = big % ks.size == ks.size - 1
-            keep = tha[last, :1] < 0.5  # still on the suppressed-flux branch, else restart
-            start_alt[big[last] // ks.size] = np.where(keep, tha[last], low_flux)
+            fa, tha = fit.profile(lk, sig[big], np.repeat(low_flux, big.size, axis=0))
             alt = fa < fv[big]
             fv[big[alt]], th[big[alt]] = fa[alt], tha[alt]
         table[:, ks] = fv.reshape(n_m, ks.size)

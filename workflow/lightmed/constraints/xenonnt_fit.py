@@ -153,7 +153,7 @@ def profile(
     lower: np.ndarray | None = None,
     upper: np.ndarray | None = None,
     *,
-    tol: float = 1e-5,
+    tol: float = 1e-4,
     max_iter: int = 200,
     strict: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
