@@ -255,8 +255,12 @@ def plot_summary(
     coupling_range,
     scalar_cn_over_cq: float,
     labels: Mapping[str, str] | None = None,
+    constraints: Sequence[xr.Dataset] = (),
 ):
     """All lightmed bounds for one mediator on one coupling axis (see module docstring).
+
+    ``constraints``: limits from real data of this model (constraints artifacts), shaded in
+    grey under the lines (lightmed.constraint_plots), on the detector-bound axis mapping.
 
     ``labels`` (registry: ``axis``, ``mass``, ``title``) serve models without an entry in
     :data:`SUMMARY_AXES`.
@@ -267,6 +271,10 @@ def plot_summary(
     )
     factor = math.sqrt(scalar_cn_over_cq) if axis["detector_factor"] != "1" else 1.0
     fig, ax = new_axes(style, model, coupling_range, axis["axis"], labels["mass"])
+    if constraints:
+        from .constraint_plots import shade_constraints
+
+        shade_constraints(ax, constraints, factor=factor)
     colours = iter(plt.get_cmap("tab10")(np.arange(10)))
     first = None
     for (src, combo), ds in sens.items():

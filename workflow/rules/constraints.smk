@@ -66,6 +66,7 @@ if CONSTRAINTS_PLAN:
             ],
         params:
             figures=config["figures"],
+            labels=lambda w: cons_smk.model_labels(config, w.model),
         log:
             "logs/plot_constraints/{model}.log",
         wildcard_constraints:
@@ -78,3 +79,6 @@ if CONSTRAINTS_PLAN:
             "../../envs/lightmed.yaml"
         script:
             "../scripts/plot_constraints.py"
+
+
+TARGETS.add("constraints", CONSTRAINTS_TARGETS)

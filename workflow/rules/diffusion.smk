@@ -65,3 +65,6 @@ if SN_CORE_OUTPUTS["bounds"]:
             "../../envs/lightmed.yaml"
         script:
             "../scripts/plot_sn_core.py"
+
+
+TARGETS.add("sn_core", SN_CORE_OUTPUTS, SN_CORE_FIGURES)

@@ -48,3 +48,6 @@ rule plot_fluxes:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/plot_fluxes.py"
+
+
+TARGETS.add("fluxes", FLUX_TARGETS, rules.plot_fluxes.output)

@@ -3,6 +3,10 @@
 # K0, K1, K2); compute_mfp -> results/mfp/{snapshot}_{medium}_{nature}.nc (SM);
 # compute_mfp_model -> results/mfp/{snapshot}_{medium}_{nature}_{model}.nc ((mass, coupling)).
 
+from lightmed.smk.core import medium_targets
+from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
+from lightmed.smk.models import model_params
+
 
 # compute_kernels is eligible for between-workflow caching (--cache), which Snakemake refuses
 # on rules with a benchmark: directive; its log records the run time instead.
@@ -80,3 +84,11 @@ rule compute_mfp_model:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/compute_mfp_model.py"
+
+
+TARGETS.add("kernels", medium_targets(config, rules.compute_kernels.output.kernels))
+TARGETS.add(
+    "mfp",
+    medium_targets(config, rules.compute_mfp.output.mfp),
+    model_targets(config, rules.compute_mfp_model.output.mfp),
+)

@@ -57,3 +57,6 @@ rule plot_rates:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/plot_rates.py"
+
+
+TARGETS.add("rates", rules.plot_rates.input.rates, rules.plot_rates.output)

@@ -2,6 +2,8 @@
 # finite-temperature relativistic mean field (c21, tm1, nl3, dd2) or the snapshot's own
 # effective masses and potentials (profile).
 
+from lightmed.smk.core import medium_targets, rmf_params
+
 
 # No benchmark: directive here: Snakemake refuses it on rules eligible for between-workflow
 # caching (a cached result has no run time); the log records the solve time instead.
@@ -23,3 +25,6 @@ rule solve_rmf:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/solve_rmf.py"
+
+
+TARGETS.add("rmf", medium_targets(config, rules.solve_rmf.output.rmf))

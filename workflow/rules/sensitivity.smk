@@ -115,6 +115,7 @@ rule plot_summary:
             SENS_FIG["summary_sources"], [SENS_FIG["summary_combo"]], w.model
         ),
         external=lambda w: sens_smk.external_limit_files(config, w.model),
+        constraints=lambda w: constraint_artifacts(w.model),  # constraints.smk
     output:
         figure=sens_smk.figure_paths("summary_{model}", config["figures"]["formats"]),
     params:
@@ -134,3 +135,6 @@ rule plot_summary:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/plot_summary.py"
+
+
+TARGETS.add("sensitivity", SENSITIVITY_TARGETS)

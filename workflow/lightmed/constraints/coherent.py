@@ -50,8 +50,8 @@ from .profile import profile
 NAME = "coherent_csi2017"
 TITLE = "COHERENT CsI (2017)"
 WHERE = (
-    "the COHERENT CsI[Na] 2017 data release (arXiv:1804.09459, doi:10.5281/zenodo.1228631; "
-    "redistributed in github.com/athompson-tamu/pyCEvNS pyCEvNS/data)"
+    "the COHERENT CsI[Na] 2017 data release (arXiv:1804.09459, doi:10.5281/zenodo.1228631, "
+    "https://coherent.ornl.gov/data-releases/)"
 )
 CITATION = "COHERENT, Science 357 (2017) 1123 (arXiv:1708.01294); data release arXiv:1804.09459"
 

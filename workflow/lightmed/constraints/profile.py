@@ -8,7 +8,8 @@ that may differ per problem (batch axes first), and Gaussian priors theta_k ~ N(
 
 (Poisson deviance, 0 for a perfect fit) is minimised over theta >= 0 by Newton steps (the
 objective is convex in theta because mu is linear in it) shortened to stay inside theta >= 0:
-gradient 2 sum (1 - n/mu) T_k + prior, Hessian 2 sum n T_k T_l / mu^2 + prior.
+gradient 2 sum (1 - n/mu) T_k + prior, Hessian 2 sum n T_k T_l / mu^2 + prior; a
+normalisation held at its bound drops out of the step (projected Newton).
 All problems of a batch are solved together.
 """
 
@@ -67,6 +68,14 @@ def profile(
         grad = 2.0 * np.einsum("pb,pkb->pk", 1.0 - n / mu, ta) + 2.0 * prior_w * (th - 1.0)
         hess = 2.0 * ((ta * (n / mu**2)[:, None, :]) @ ta.transpose(0, 2, 1))
         hess += 2.0 * prior_w * eye + 1e-12 * np.trace(hess, axis1=1, axis2=2)[:, None, None] * eye
+        # projected Newton: a normalisation at its bound that the gradient pushes further down
+        # is held there (its row and column become the identity, its step 0), so the others
+        # still move; without this one blocked parameter would freeze the whole step
+        held = (th <= 2.0 * THETA_MIN) & (grad > 0)
+        if held.any():
+            keep = ~held
+            hess = hess * keep[:, :, None] * keep[:, None, :] + eye * held[:, :, None]
+            grad = np.where(held, 0.0, grad)
         step = -np.linalg.solve(hess, grad[..., None])[..., 0]
         # the objective is convex in theta (mu is linear): Newton steps, shortened so that
         # theta stays >= 0 (fraction to the boundary), keeping mu >= 0 for templates >= 0

@@ -180,6 +180,8 @@ def scan_dataset(
     for name, da in scan.extras.items():
         ds[name] = da
     attrs = {k: _attr_text(scan.attrs[k]) for k in ATTR_KEYS if k in scan.attrs}
+    # the artifact's own 'title' is the dataset title (lightmed.io); keep the legend label
+    attrs["experiment_title"] = str(scan.attrs.get("title", experiment))
     attrs.update(
         experiment=experiment,
         model=model,

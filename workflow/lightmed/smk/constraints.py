@@ -109,3 +109,9 @@ def figure_targets(plan: dict, config: dict) -> list[str]:
         return []
     models = next(iter(plan.values()))["models"]
     return [FIGURE.format(model=m, ext=ext) for m in models for ext in config["figures"]["formats"]]
+
+
+def model_labels(config: dict, name: str) -> dict[str, str]:
+    """Axis label, mass symbol and title of a model (registry entry or preset)."""
+    m = get_model(name, config.get("models"))
+    return {"axis": m.axis_label, "mass": m.mass_symbol, "title": m.title}
