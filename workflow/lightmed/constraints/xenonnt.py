@@ -16,7 +16,7 @@ templates (linear in E between the monoenergetic anchors, Gauss-Legendre nodes i
 recasting tool) and multiplied by each run's livetime, so the expected counts per bin are
 S0 + g^2 S1 + g^4 S2 for fixed nuisances. The likelihood and its profile are in
 :mod:`lightmed.constraints.xenonnt_fit`; the statistic is stated in :data:`STATISTIC` and in
-docs/physics.md §7.1 (with the validation numbers).
+docs/physics.md §7.4 (with the validation numbers).
 
 :func:`load` reads the shipped derived file (``resources/constraints/xenonnt_8b``) or the
 release as distributed; ``resources/constraints/xenonnt_8b/build.py`` rebuilds the former from
