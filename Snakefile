@@ -7,16 +7,8 @@ from snakemake.utils import min_version
 
 from lightmed.config import SCHEMA_PATH, check_references, validate_config
 from lightmed.errors import ConfigError
-from lightmed.smk.core import (
-    headline_medium,
-    ingest_params,
-    media_constraint,
-    medium_targets,
-    rmf_params,
-    snapshot_file,
-)
-from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
-from lightmed.smk.models import model_params, sn_core_models
+from lightmed.smk.core import StageTargets, media_constraint
+from lightmed.smk.models import sn_core_models
 from lightmed.smk.recovery import recover
 from lightmed.store import STORE_ENV
 
@@ -59,6 +51,10 @@ wildcard_constraints:
     nature="dirac|majorana",
 
 
+# The products of a default run, registered by each rule file at its end.
+TARGETS = StageTargets()
+
+
 include: "workflow/rules/profiles.smk"
 include: "workflow/rules/rmf.smk"
 include: "workflow/rules/mfp.smk"
@@ -66,6 +62,7 @@ include: "workflow/rules/diffusion.smk"
 include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/rates.smk"
 include: "workflow/rules/sensitivity.smk"
+include: "workflow/rules/constraints.smk"
 include: "workflow/rules/report.smk"
 
 
@@ -73,19 +70,8 @@ localrules:
     all,
 
 
+# Each rule file registers its products (TARGETS.add); one function builds `rule all`.
 rule all:
     default_target: True
     input:
-        expand(rules.ingest_profile.output.profile, snapshot=config["snapshots"]),
-        medium_targets(config, rules.solve_rmf.output.rmf),
-        medium_targets(config, rules.compute_kernels.output.kernels),
-        medium_targets(config, rules.compute_mfp.output.mfp),
-        model_targets(config, rules.compute_mfp_model.output.mfp),
-        list(SN_CORE_OUTPUTS.values()),
-        list(SN_CORE_FIGURES.values()),
-        FLUX_TARGETS,
-        rules.plot_fluxes.output,
-        rules.plot_rates.input.rates,
-        rules.plot_rates.output,
-        SENSITIVITY_TARGETS,
-        rules.bound_tables.output,
+        TARGETS.all(),

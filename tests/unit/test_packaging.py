@@ -20,6 +20,9 @@ def test_conda_env_mirrors_pyproject():
     wanted |= {_name(r) for r in project["optional-dependencies"]["test"]}
     env = yaml.safe_load((REPO / "envs" / "lightmed.yaml").read_text())
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    # PyPI-only packages (not on conda-forge) sit in the env's pip list
+    pip = [r for d in env["dependencies"] if isinstance(d, dict) for r in d.get("pip", [])]
+    conda |= {_name(r) for r in pip if not r.startswith("-")}
     assert conda == wanted, (
         f"envs/lightmed.yaml and pyproject.toml differ: only in conda {sorted(conda - wanted)}, "
         f"only in pyproject {sorted(wanted - conda)}"

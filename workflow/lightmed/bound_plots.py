@@ -66,8 +66,9 @@ CRITERION_STYLE = {
     "n_scatter_1": "-.",
     "n_scatter_1_nux": (0, (3, 1, 1, 1)),
 }
-#: Fill of the region excluded by any detector sensitivity (one colour: no stacked alpha).
-EXCLUDED_FILL = {"color": "#e3e3e3", "alpha": 1.0}
+#: Fill of the region excluded by any detector projection (one pale blue, opaque: no stacked
+#: alpha; limits from real data are shaded grey over it, lightmed.constraint_plots).
+EXCLUDED_FILL = {"color": "#dce6f2", "alpha": 1.0}
 
 
 #: Per summary figure: the axis coupling and, per artifact model, the factor mapping the
@@ -143,7 +144,7 @@ def shade_excluded(ax, mass: np.ndarray, grid: np.ndarray, mask: np.ndarray, **s
         cmap=cmap,
         alpha=style["alpha"],
         shading="flat",
-        zorder=0.5,
+        zorder=style.get("zorder", 0.5),
         rasterized=True,
     )
 
@@ -172,13 +173,13 @@ def legend_outside(fig, ax, groups: Sequence[tuple[str, list, list]] = (), fonts
     rest = [(h, t) for h, t in rest if id(h) not in listed and not t.startswith("_")]
     if rest and groups:
         handles.append(matplotlib.lines.Line2D([], [], ls="none"))
-        texts.append("other")
+        texts.append("limits from data, other")
     handles += [h for h, _ in rest]
     texts += [t for _, t in rest]
     if not handles:
         return
     leg = fig.legend(handles, texts, loc="outside right upper", fontsize=fontsize, frameon=False)
-    titles = {g[0] for g in groups} | {"other"}
+    titles = {g[0] for g in groups} | {"limits from data, other"}
     for text in leg.get_texts():
         if text.get_text() in titles:
             text.set_fontweight("bold")
@@ -350,7 +351,7 @@ def plot_by_combo(
     return fig
 
 
-def _shade_union(ax, masks: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
+def _shade_union(ax, masks: Sequence[tuple[np.ndarray, np.ndarray]], **style) -> None:
     """Shade the union of excluded regions drawn on one mass grid (skip mismatched grids)."""
     if not masks:
         return
@@ -359,7 +360,7 @@ def _shade_union(ax, masks: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
     for m, mask in masks:
         if m.shape == mass.shape and np.allclose(m, mass):
             union |= mask
-    shade_excluded(ax, mass, coupling_grid(ax), union)
+    shade_excluded(ax, mass, coupling_grid(ax), union, **style)
 
 
 def plot_normalisation(sens: Mapping, combo: str, model: str, style: Mapping, coupling_range):
@@ -467,8 +468,12 @@ def plot_summary(
     coupling_range,
     scalar_cn_over_cq: float,
     labels: Mapping[str, str] | None = None,
+    constraints: Sequence[xr.Dataset] = (),
 ):
     """All lightmed bounds for one mediator on one coupling axis (see module docstring).
+
+    ``constraints``: limits from real data of this model (constraints artifacts), shaded in
+    grey under the lines (lightmed.constraint_plots), on the detector-bound axis mapping.
 
     ``labels`` (registry: ``axis``, ``mass``, ``title``) serve models without an entry in
     :data:`SUMMARY_AXES`.
@@ -488,7 +493,11 @@ def plot_summary(
         det_t.append(f"{label(src, names)} ({sigma_text(ds)})")
         det_sets.add(label(combo, names))
         masks.append((ds["mass"].values, excluded_mask(ds, coupling_grid(ax), factor)))
-    _shade_union(ax, masks)
+    _shade_union(ax, masks, zorder=0.3)  # projections under the limits from data
+    if constraints:
+        from .constraint_plots import shade_constraints
+
+        shade_constraints(ax, constraints, factor=factor)
     colours = iter(SN_CORE_COLOURS * 4)
     for method, group in (
         ("[C21] shells", sn_core),

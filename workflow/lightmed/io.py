@@ -39,6 +39,7 @@ SCHEMAS: dict[str, str] = {
     "fluxes": "lightmed.fluxes/1",
     "rates": "lightmed.rates/2",
     "sensitivity": "lightmed.sensitivity/1",
+    "constraints": "lightmed.constraints/1",
 }
 
 #: Variables every artifact of a stage must carry (the public interface of artifacts.md).
@@ -57,6 +58,14 @@ REQUIRED_VARIABLES: dict[str, tuple[str, ...]] = {
         "proton_fraction",
         "neutrino_fraction",
         "solver_residual",
+    ),
+    "constraints": (
+        "coupling_bound",
+        "interval_lower",
+        "interval_upper",
+        "best_fit",
+        "neg2dlnl",
+        "neg2dlnl_sm",
     ),
 }
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +25,30 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 ERROR_MARKER = "lightmed: error: "
 #: Set in the environment of jobs whose run shows ERROR_MARKER lines itself (logger plugin).
 TERMINAL_ENV = "LIGHTMED_ONE_LINE_ERRORS"
+#: First characters of the timing line every job log ends with (benchmarks/bench_pipeline.py).
+TIMING_MARKER = "timing: "
+
+
+def peak_rss_mb() -> float | None:
+    """Peak resident memory of this process [MB] (also for rules without a benchmark file)."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def process_age_s() -> float | None:
+    """Seconds since this process started (Linux /proc; None elsewhere): the start-up a job
+    paid before its rule code ran (interpreter, Snakemake's script preamble, imports)."""
+    try:
+        with open("/proc/self/stat") as fh:
+            start_ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as fh:
+            uptime = float(fh.read().split()[0])
+        return max(uptime - start_ticks / os.sysconf("SC_CLK_TCK"), 0.0)
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class _WarningsOnly(logging.Filter):
@@ -59,6 +84,8 @@ def run_rule(main: Callable[[Any, logging.Logger], None], snakemake: Any) -> Non
     slurm_job = os.environ.get("SLURM_JOB_ID")
     if slurm_job:
         logger.info("SLURM_JOB_ID=%s on %s", slurm_job, os.uname().nodename)
+    startup, startup_cpu = process_age_s(), time.process_time()
+    t0 = time.perf_counter()
     try:
         main(snakemake, logger)
     except LightmedError as exc:
@@ -73,4 +100,15 @@ def run_rule(main: Callable[[Any, logging.Logger], None], snakemake: Any) -> Non
     except Exception:
         logger.error("unexpected failure:\n%s", traceback.format_exc())
         raise
+    # wall and CPU seconds (CPU: all threads of this process; on a shared machine the CPU
+    # seconds stay what the job costs while the wall time grows with the load)
+    logger.info(
+        "%scompute %.3f s (cpu %.3f s), start-up %s s (cpu %.3f s), peak RSS %s MB",
+        TIMING_MARKER,
+        time.perf_counter() - t0,
+        time.process_time() - startup_cpu,
+        "n/a" if startup is None else f"{startup:.2f}",
+        startup_cpu,
+        "n/a" if peak_rss_mb() is None else f"{peak_rss_mb():.0f}",
+    )
     logger.info("done")

@@ -16,13 +16,13 @@ tests and benchmarks.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 import xarray as xr
-from scipy import LowLevelCallable, integrate
 from scipy.special import expit
 
 from . import matrix_elements as me
@@ -527,7 +527,6 @@ def rate_kernel(
 # --------------------------------------------------------------------------------------------
 
 
-@numba.cfunc("float64(intc, CPointer(float64))", cache=True)
 def _phi_integrand(n, xx):
     """Sum|M|^2/Phi at azimuth phi of p around q (explicit vectors, q along z)."""
     phi = xx[0]
@@ -541,7 +540,14 @@ def _phi_integrand(n, xx):
     return m2 / pk
 
 
-_PHI = LowLevelCallable(_phi_integrand.ctypes)
+@functools.cache
+def _phi_callable():
+    """_phi_integrand as a compiled C callback for scipy's quad, built on first use: compiling
+    it at import cost every mfp job ~0.5 s although only the reference quadrature uses it."""
+    from scipy import LowLevelCallable
+
+    compiled = numba.cfunc("float64(intc, CPointer(float64))", cache=True)(_phi_integrand)
+    return LowLevelCallable(compiled.ctypes)
 
 
 def _fd(x):
@@ -610,6 +616,9 @@ def rate_direct(
             raise InputError(f"mediator mass = {mass_mev} MeV must be > 0")
         if coupling < 0:
             raise InputError(f"coupling = {coupling} must be >= 0")
+    from scipy import integrate
+
+    phi_callable = _phi_callable()
     rest = 1.0 if flux == "rest_frame" else 0.0
     cut = float(thermal_cutoff)
     opts = {"epsabs": 0.0, "limit": 200}
@@ -650,7 +659,7 @@ def rate_direct(
             if occ == 0.0:
                 return 0.0
             args = (e, e_n, pc, ps, ck, sk, c[0], c[1], c[2], rest)
-            val, _ = integrate.quad(_PHI, 0.0, math.pi, args=args, epsrel=epsrel, **opts)
+            val, _ = integrate.quad(phi_callable, 0.0, math.pi, args=args, epsrel=epsrel, **opts)
             return e_n * occ * 2.0 * val
 
         def q0_integrand(q0, qa, mu=mu, e_cut=e_cut, en_integrand=en_integrand):

@@ -33,8 +33,8 @@ if SN_CORE_OUTPUTS["bounds"]:
             "benchmarks/results/compute_sn_core/compute_sn_core.tsv"
         threads: 1
         resources:
-            mem_mb=lambda w: sn_smk.sn_core_mem_mb(config),
-            runtime=10,
+            mem_mb=lambda w, attempt: attempt * sn_smk.sn_core_mem_mb(config),
+            runtime=lambda w, attempt: attempt * sn_smk.sn_core_runtime(config),
         conda:
             "../../envs/lightmed.yaml"
         script:
@@ -74,3 +74,6 @@ if SN_CORE_OUTPUTS["bounds"]:
             "../../envs/lightmed.yaml"
         script:
             "../scripts/plot_sn_core.py"
+
+
+TARGETS.add("sn_core", SN_CORE_OUTPUTS, SN_CORE_FIGURES)

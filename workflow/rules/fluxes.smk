@@ -45,6 +45,8 @@ rule plot_fluxes:
         figures=config["figures"],
     log:
         "logs/plot_fluxes/plot_fluxes.log",
+    benchmark:
+        "benchmarks/results/plot_fluxes/plot_fluxes.tsv"
     threads: 1
     resources:
         mem_mb=1000,
@@ -53,3 +55,6 @@ rule plot_fluxes:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/plot_fluxes.py"
+
+
+TARGETS.add("fluxes", FLUX_TARGETS, rules.plot_fluxes.output)

@@ -3,6 +3,16 @@
 # K0, K1, K2); compute_mfp -> results/mfp/{snapshot}_{medium}_{nature}.nc (SM);
 # compute_mfp_model -> results/mfp/{snapshot}_{medium}_{nature}_{model}.nc ((mass, coupling)).
 
+from lightmed.smk.core import medium_targets
+from lightmed.smk.mfp import (
+    kernels_input,
+    kernels_resources,
+    model_kernels,
+    model_resources,
+    model_targets,
+)
+from lightmed.smk.models import model_params
+
 
 # compute_kernels is eligible for between-workflow caching (--cache), which Snakemake refuses
 # on rules with a benchmark: directive; its log records the run time instead.
@@ -21,8 +31,12 @@ rule compute_kernels:
         "logs/compute_kernels/{snapshot}_{medium}_{nature}.log",
     threads: 2
     resources:
-        mem_mb=lambda w: 3000 if w.nature == "majorana" else 2000,
-        runtime=lambda w: 20 if w.nature == "majorana" else 10,
+        mem_mb=lambda w, attempt: kernels_resources(config, w.snapshot, w.nature, attempt)[
+            "mem_mb"
+        ],
+        runtime=lambda w, attempt: kernels_resources(config, w.snapshot, w.nature, attempt)[
+            "runtime"
+        ],
     cache: "omit-software"
     conda:
         "../../envs/lightmed.yaml"
@@ -43,8 +57,8 @@ rule compute_mfp:
         "benchmarks/results/compute_mfp/{snapshot}_{medium}_{nature}.tsv"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=5,
+        mem_mb=lambda w, attempt: 2000 * attempt,
+        runtime=lambda w, attempt: 10 * attempt,
     conda:
         "../../envs/lightmed.yaml"
     script:
@@ -74,9 +88,19 @@ rule compute_mfp_model:
         model="|".join(SN_CORE_MODELS),
     threads: 2
     resources:
-        mem_mb=lambda w: model_mem_mb(config, w.model),
-        runtime=10,
+        mem_mb=lambda w, attempt: model_resources(config, w.snapshot, w.model, attempt)["mem_mb"],
+        runtime=lambda w, attempt: model_resources(config, w.snapshot, w.model, attempt)[
+            "runtime"
+        ],
     conda:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/compute_mfp_model.py"
+
+
+TARGETS.add("kernels", medium_targets(config, rules.compute_kernels.output.kernels))
+TARGETS.add(
+    "mfp",
+    medium_targets(config, rules.compute_mfp.output.mfp),
+    model_targets(config, rules.compute_mfp_model.output.mfp),
+)

@@ -1,5 +1,7 @@
 # Stage 1 (profiles): ingest SN shell tables or radial snapshots into results/profiles/.
 
+from lightmed.smk.core import ingest_params, snapshot_file
+
 
 rule ingest_profile:
     input:
@@ -20,3 +22,6 @@ rule ingest_profile:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/ingest_profile.py"
+
+
+TARGETS.add("profiles", expand(rules.ingest_profile.output.profile, snapshot=config["snapshots"]))

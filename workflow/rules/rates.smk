@@ -23,7 +23,8 @@ rule compute_rates:
         source="|".join(config["sources"]),
     threads: 1
     resources:
-        **rates_smk.rates_resources(config),
+        mem_mb=lambda w, attempt: attempt * rates_smk.rates_resources(config)["mem_mb"],
+        runtime=lambda w, attempt: attempt * rates_smk.rates_resources(config)["runtime"],
     conda:
         "../../envs/lightmed.yaml"
     script:
@@ -56,6 +57,8 @@ rule plot_rates:
         coupling=config["rates"]["plot_coupling"],
     log:
         "logs/plot_rates/plot_rates.log",
+    benchmark:
+        "benchmarks/results/plot_rates/plot_rates.tsv"
     threads: 1
     resources:
         mem_mb=1000,
@@ -64,3 +67,6 @@ rule plot_rates:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/plot_rates.py"
+
+
+TARGETS.add("rates", rules.plot_rates.input.rates, rules.plot_rates.output)

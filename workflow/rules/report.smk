@@ -40,3 +40,5 @@ rule bound_tables:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/report_tables.py"
+
+TARGETS.add("report", rules.bound_tables.output)

@@ -2,6 +2,8 @@
 # finite-temperature relativistic mean field (c21, tm1, nl3, dd2) or the snapshot's own
 # effective masses and potentials (profile).
 
+from lightmed.smk.core import medium_targets, rmf_params, snapshot_shells
+
 
 # No benchmark: directive here: Snakemake refuses it on rules eligible for between-workflow
 # caching (a cached result has no run time); the log records the solve time instead.
@@ -16,10 +18,14 @@ rule solve_rmf:
         "logs/solve_rmf/{snapshot}_{medium}_{nature}.log",
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=10,
+        mem_mb=lambda w, attempt: 1000 * attempt,
+        # a few s per shell (more for steep Garching shells); twice the request on a retry
+        runtime=lambda w, attempt: attempt * (10 + snapshot_shells(config, w.snapshot)),
     cache: "omit-software"
     conda:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/solve_rmf.py"
+
+
+TARGETS.add("rmf", medium_targets(config, rules.solve_rmf.output.rmf))

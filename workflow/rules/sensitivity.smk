@@ -40,8 +40,10 @@ rule compute_sensitivity:
         source=SENS_WILDCARDS["source"],
     threads: 1
     resources:
-        mem_mb=lambda w: sens_smk.sensitivity_resources(config, SENS_PLAN, w.source)["mem_mb"],
-        runtime=lambda w: sens_smk.sensitivity_resources(config, SENS_PLAN, w.source)["runtime"],
+        mem_mb=lambda w, attempt: attempt
+        * sens_smk.sensitivity_resources(config, SENS_PLAN, w.source)["mem_mb"],
+        runtime=lambda w, attempt: attempt
+        * sens_smk.sensitivity_resources(config, SENS_PLAN, w.source)["runtime"],
     conda:
         "../../envs/lightmed.yaml"
     script:
@@ -69,6 +71,8 @@ rule plot_sensitivity_comparison:
         comparison=lambda w: sens_smk.comparison_params(config, w.comparison),
     log:
         "logs/plot_sensitivity_comparison/{comparison}_{model}.log",
+    benchmark:
+        "benchmarks/results/plot_sensitivity_comparison/{comparison}_{model}.tsv"
     wildcard_constraints:
         comparison="|".join(sens_smk.COMPARISONS),
         model=SENS_WILDCARDS["model"],
@@ -101,6 +105,8 @@ rule plot_sensitivity_normalisation:
         style=sens_smk.plot_style(config),
     log:
         "logs/plot_sensitivity_normalisation/{model}.log",
+    benchmark:
+        "benchmarks/results/plot_sensitivity_normalisation/{model}.tsv"
     wildcard_constraints:
         model=SENS_WILDCARDS["model"],
     threads: 1
@@ -124,6 +130,7 @@ rule plot_summary:
             SENS_FIG["summary_sources"], [SENS_FIG["summary_combo"]], w.model
         ),
         external=lambda w: sens_smk.external_limit_files(config, w.model),
+        constraints=lambda w: constraint_artifacts(w.model),  # constraints.smk
     output:
         figure=report_smk.figures(
             sens_smk.figure_paths("summary_{model}", config["figures"]["formats"]),
@@ -137,6 +144,8 @@ rule plot_summary:
         scalar_cn_over_cq=config["radial"]["scalar_cn_over_cq"],
     log:
         "logs/plot_summary/{model}.log",
+    benchmark:
+        "benchmarks/results/plot_summary/{model}.tsv"
     wildcard_constraints:
         model=SENS_WILDCARDS["model"],
     threads: 1
@@ -147,3 +156,6 @@ rule plot_summary:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/plot_summary.py"
+
+
+TARGETS.add("sensitivity", SENSITIVITY_TARGETS)

@@ -25,6 +25,9 @@ def main(snakemake, logger):
         }
         logger.info("%s bounds: %s", key, ", ".join(cores[key]) or "none in this workflow")
     external = list(zip(p.external, snakemake.input.external, strict=True))
+    constraints = [
+        read_artifact(f, stage="constraints") for f in getattr(snakemake.input, "constraints", [])
+    ]
     fig = plot_summary(
         model,
         sens,
@@ -35,6 +38,7 @@ def main(snakemake, logger):
         p.style["coupling_range"],
         p.scalar_cn_over_cq,
         p.labels,
+        constraints=constraints,
     )
     save(fig, snakemake.output.figure, p.style["figures"])
 

@@ -7,6 +7,7 @@ the one the SN-core bounds use.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,24 @@ def snapshot_file(config: dict, snapshot: str) -> str:
     the workflow and make Snakemake rerun everything ("set of input files has changed").
     """
     return config["snapshots"][snapshot]["path"]
+
+
+def snapshot_shells(config: dict, snapshot: str) -> int:
+    """Number of shells of a snapshot (what the RMF and kernel costs grow with): the rows of a
+    shell table, or the ``shells`` of a Garching profile; 8 when the file is unreadable (the
+    ingest job then reports it)."""
+    entry = config["snapshots"][snapshot]
+    if entry.get("format", "shell_table") == "garching_profile":
+        shells = entry.get("shells") or {}
+        if shells.get("radii_km"):
+            return len(shells["radii_km"])
+        return int(shells.get("n_shells", 8))
+    try:
+        with open(entry["path"]) as fh:
+            rows = [line for line in fh if line.strip() and not line.lstrip().startswith("#")]
+        return max(len(rows) - 1, 1)
+    except OSError:
+        return 8
 
 
 def snapshot_media(config: dict, snapshot: str) -> list[str]:
@@ -139,3 +158,53 @@ def check_media(config: dict) -> None:
                 f"RMF medium ({', '.join(m for m in MEDIA if m != 'profile')}) or a "
                 "garching_profile snapshot"
             )
+
+
+class StageTargets:
+    """The products each rule file registers for ``rule all``; :meth:`all` builds its input.
+
+    Every ``workflow/rules/*.smk`` ends with ``TARGETS.add("<stage>", ...)`` for what a
+    default run must produce, so adding a stage is one line in its own rule file and the
+    Snakefile's ``rule all`` never changes. Targets are strings, lists, Snakemake named lists
+    or dicts (their values); :meth:`all` orders them by pipeline stage and drops duplicates.
+    """
+
+    #: Pipeline order of the stages (any other stage follows, in order of registration).
+    ORDER: tuple[str, ...] = (
+        "profiles",
+        "rmf",
+        "kernels",
+        "mfp",
+        "sn_core",
+        "fluxes",
+        "rates",
+        "sensitivity",
+        "constraints",
+        "figures",
+    )
+
+    def __init__(self) -> None:
+        self._by_stage: dict[str, list[str]] = {}
+
+    def add(self, stage: str, *targets: Any) -> None:
+        """Register ``targets`` (nested lists, named lists, dict values) under ``stage``."""
+        bucket = self._by_stage.setdefault(stage, [])
+        for item in targets:
+            bucket.extend(_flatten(item))
+
+    def all(self) -> list[str]:
+        """Every registered target, in stage order, each once."""
+        rank = {stage: i for i, stage in enumerate(self.ORDER)}
+        stages = sorted(self._by_stage, key=lambda s: rank.get(s, len(rank)))
+        return list(dict.fromkeys(t for s in stages for t in self._by_stage[s]))
+
+
+def _flatten(item: Any) -> list[str]:
+    if isinstance(item, str | os.PathLike):
+        return [os.fspath(item)]
+    if isinstance(item, dict):
+        item = item.values()
+    out: list[str] = []
+    for sub in item:
+        out.extend(_flatten(sub))
+    return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import ConfigError
-from .core import snapshot_media
+from .core import snapshot_media, snapshot_shells
 from .models import registry, sn_core_models
 
 
@@ -29,6 +29,35 @@ def model_kernels(
             f"results/mfp/{snapshot}_{medium}_{wanted}_{model}.nc"
         )
     return kernels_pattern.format(snapshot=snapshot, medium=medium, nature=nature)
+
+
+def kernels_resources(config: dict, snapshot: str, nature: str, attempt: int = 1) -> dict:
+    """mem_mb and runtime [min] of one compute_kernels job (threads: 2), times the attempt.
+
+    Cost grows with shells x kernels.refinement^2 (panels in |q|, q0 and E_N); Majorana
+    needs more nodes (mu_nu = 0, hotter tails). Measured (benchmarks/bench_pipeline.py, 2
+    shared cores): the default 10-shell tables 4-12 s per job, a Garching 8-shell snapshot
+    8 s (Dirac) and 43 s (Majorana) of wall at load ~10; peak RSS below 1 GB. The requests
+    leave a wide margin: a killed job is resubmitted with twice the request (retries: 1).
+    """
+    work = snapshot_shells(config, snapshot) * config["kernels"]["refinement"] ** 2
+    heavy = 2 if nature == "majorana" else 1
+    return {
+        "mem_mb": attempt * (1500 + 100 * work * heavy),
+        "runtime": attempt * (10 + heavy * work),
+    }
+
+
+def model_resources(config: dict, snapshot: str, model: str, attempt: int = 1) -> dict:
+    """mem_mb and runtime [min] of one compute_mfp_model job, times the attempt: the map is
+    a few float64 (shell x energy x mass x coupling) arrays. Measured: 400 x 400 on 8 shells
+    in 14 s wall at load ~10 (peak RSS 570 MB); default grid 1-3 s (610 MB)."""
+    grid = config["models"][model]["sn_core_grid"]
+    cells = snapshot_shells(config, snapshot) * grid["mass_mev"]["num"] * grid["coupling"]["num"]
+    return {
+        "mem_mb": attempt * model_mem_mb(config, model),
+        "runtime": attempt * (5 + cells // 1_000_000),
+    }
 
 
 def model_mem_mb(config: dict, model: str) -> int:

@@ -17,8 +17,9 @@ CATEGORIES = {
     "sn_core": "2. SN core [C21]",
     "rates": "3. CEvNS rates",
     "sensitivity": "4. Detector sensitivities [ST21]",
-    "summary": "5. All bounds",
-    "tables": "6. Key bound tables",
+    "constraints": "5. Limits from real data",
+    "summary": "6. All bounds",
+    "tables": "7. Key bound tables",
 }
 SHOWN = (".png", ".svg")
 

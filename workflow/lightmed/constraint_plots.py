@@ -1,0 +1,180 @@
+"""Figures of the constraints stage: limits from real data (docs/physics.md §7).
+
+* :func:`shade_constraints` shades every excluded region of each constraints artifact in a
+  grey family (one grey per experiment, labelled "<experiment> (<year>)"), the excluded side
+  being above the bound; allowed islands above the lower edge stay white, their edges thin.
+  The summary figures (lightmed.bound_plots.plot_summary) call it under their lines.
+* :func:`plot_constraints` compares the data limits of one model with each other
+  (results/figures/constraints_{model}).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+
+from .bound_plots import COUPLING_LABEL, MEDIATOR
+
+#: fill grey, edge grey, hatch of the n-th experiment drawn
+GREYS: tuple[tuple[str, str, str | None], ...] = (
+    ("0.62", "0.30", None),
+    ("0.80", "0.45", None),
+    ("0.50", "0.15", "//"),
+    ("0.88", "0.55", "\\\\"),
+)
+EDGE_STYLES = ("-", "--", "-.", ":")
+TOP = 1e3  # an interval open above is shaded to here (above every axis)
+
+
+def label_of(ds: xr.Dataset) -> str:
+    """Legend text: the experiment's title, with the year if the title lacks it."""
+    title = str(ds.attrs.get("experiment_title") or ds.attrs.get("experiment", "data"))
+    year = str(ds.attrs.get("year", ""))
+    return title if (not year or year in title) else f"{title} ({year})"
+
+
+def _intervals(ds: xr.Dataset, factor: float):
+    lo = ds["interval_lower"].transpose("mass", "interval").values * factor
+    hi = ds["interval_upper"].transpose("mass", "interval").values * factor
+    top = float(ds.attrs.get("coupling_max", np.nanmax(hi / factor))) * factor
+    hi = np.where(np.isclose(hi, top, rtol=1e-9), TOP, hi)  # open above
+    lo = np.where(lo == 0.0, np.nan, lo)  # an interval containing the SM: not a limit on g
+    return lo, hi
+
+
+def shade_constraints(
+    ax,
+    artifacts: Sequence[xr.Dataset],
+    *,
+    factor: float = 1.0,
+    zorder: float = 0.5,
+    alpha: float = 0.55,
+) -> list:
+    """Shade the excluded regions of each artifact on ``ax`` (coupling x ``factor``).
+
+    Returns the legend handles (one per experiment).
+    """
+    handles = []
+    for n, ds in enumerate(artifacts):
+        fill, edge, hatch = GREYS[n % len(GREYS)]
+        mass = ds["mass"].values
+        lo, hi = _intervals(ds, factor)
+        # everything above the lower edge, then the allowed islands cut out (white)
+        ok = np.isfinite(lo[:, 0])
+        first = np.where(ok, lo[:, 0], np.nan)
+        shade = ax.fill_between(
+            mass,
+            first,
+            np.where(ok, TOP, np.nan),
+            where=ok,
+            facecolor=fill,
+            edgecolor="0.45" if hatch else "none",
+            hatch=hatch,
+            lw=0.0,
+            alpha=alpha,
+            zorder=zorder,
+            label=f"{label_of(ds)}: data, {_cl(ds)}",
+        )
+        ax.plot(mass, first, color=edge, lw=1.2, zorder=zorder + 0.1)
+        for k in range(lo.shape[1] - 1):
+            gap = np.isfinite(hi[:, k]) & np.isfinite(lo[:, k + 1]) & (hi[:, k] < TOP)
+            if not gap.any():
+                continue
+            a_, b_ = np.where(gap, hi[:, k], np.nan), np.where(gap, lo[:, k + 1], np.nan)
+            ax.fill_between(
+                mass, a_, b_, where=gap, facecolor="white", lw=0.0, zorder=zorder + 0.05
+            )
+            for edge_line in (a_, b_):
+                ax.plot(mass, edge_line, color=edge, lw=0.6, zorder=zorder + 0.1)
+        handles.append(shade)
+    return handles
+
+
+def _cl(ds: xr.Dataset) -> str:
+    return f"{float(ds.attrs.get('confidence_level', 0.9)):.0%} CL"
+
+
+def plot_constraints(
+    model: str,
+    artifacts: Sequence[xr.Dataset],
+    style: Mapping,
+    labels: Mapping[str, str] | None = None,
+):
+    """The data limits of one model compared: shaded regions and their edges, one per
+    experiment, on the model's own axis coupling; the best fits as thin dotted lines."""
+    labels = dict(labels or {})
+    fig, ax = plt.subplots(figsize=(style["width_in"], style["height_in"]))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    shades = shade_constraints(ax, artifacts, alpha=0.45)
+    handles = []
+    lows, highs, masses = [], [], []
+    for n, ds in enumerate(artifacts):
+        edge = GREYS[n % len(GREYS)][1]
+        bound = ds["coupling_bound"].values
+        (line,) = ax.plot(
+            ds["mass"].values, bound, color=edge, lw=1.8, ls=EDGE_STYLES[n % 4], zorder=3
+        )
+        handles.append((shades[n], line))  # legend: the shading with its edge line
+        best = ds["best_fit"].where(ds["best_fit"] > 0).values
+        if np.isfinite(best).any():
+            ax.plot(ds["mass"].values, best, color=edge, lw=0.8, ls=":", zorder=3)
+        lows.append(np.nanmin(bound) if np.isfinite(bound).any() else np.nan)
+        highs.append(np.nanmax(bound) if np.isfinite(bound).any() else np.nan)
+        masses.append(ds["mass"].values)
+    for ds in artifacts:  # point at the first allowed island (vector interference)
+        lo, hi = ds["interval_lower"].values, ds["interval_upper"].values
+        top = float(ds.attrs.get("coupling_max", np.inf))
+        has = np.isfinite(lo[:, 1:]).any(axis=1) & (hi[:, 0] < top) if lo.shape[1] > 1 else []
+        if np.any(has):
+            i = int(np.flatnonzero(has)[len(np.flatnonzero(has)) // 2])
+            y = float(np.sqrt(hi[i, 0] * lo[i, 1]))
+            ax.annotate(
+                "allowed island\n(destructive interference)",
+                xy=(ds["mass"].values[i], y),
+                xytext=(0.45, 0.62),
+                textcoords="axes fraction",
+                fontsize=7,
+                arrowprops={"arrowstyle": "->", "lw": 0.7, "color": "0.2"},
+            )
+            break
+    if masses:
+        allm = np.concatenate(masses)
+        ax.set_xlim(allm.min(), allm.max())
+    if np.isfinite(lows).any():
+        ax.set_ylim(0.3 * np.nanmin(lows), min(30 * np.nanmax(highs), 1.0))
+    ax.set_xlabel(f"${MEDIATOR.get(model, labels.get('mass', 'm'))}$ [MeV]")
+    ax.set_ylabel(COUPLING_LABEL.get(model) or labels.get("axis") or model, fontsize=8)
+    title = labels.get("title", model)
+    ax.set_title(f"{title}: limits from real data (shaded = excluded, white = allowed)", fontsize=9)
+    if any(np.isfinite(ds["best_fit"].where(ds["best_fit"] > 0)).any() for ds in artifacts):
+        handles.append(plt.Line2D([], [], color="0.3", ls=":", lw=0.8, label="best fit $\\hat g$"))
+    if not artifacts:
+        ax.text(0.5, 0.5, "no data release configured", ha="center", transform=ax.transAxes)
+    legend = ax.legend(
+        handles=handles,
+        labels=[f"{label_of(ds)}: data, {_cl(ds)}" for ds in artifacts]
+        + (["best fit $\\hat g$"] if len(handles) > len(artifacts) else []),
+        fontsize=7,
+        loc="upper left",
+        frameon=True,
+        framealpha=0.95,
+        edgecolor="0.7",
+        handlelength=3.0,
+    )
+    legend.set_zorder(10)
+    if artifacts:
+        ax.text(
+            0.99,
+            0.02,
+            "profile likelihood ratio, reference = best fit over $g\\geq0$",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=6.5,
+        )
+    fig.tight_layout()
+    return fig

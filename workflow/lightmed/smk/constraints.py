@@ -1,0 +1,117 @@
+"""Rule helpers of the constraints stage (workflow/rules/constraints.smk)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+from ..constraints import EXPERIMENTS
+from ..errors import ConfigError
+from ..models import get_model
+
+NC = "results/constraints/{experiment}_{model}.nc"
+CSV = "results/constraints/{experiment}_{model}.csv"
+FIGURE = "results/figures/constraints_{model}.{ext}"
+README_HINT = 'README "Limits from real data"'
+
+
+def _where(name: str) -> str:
+    """The experiment's own 'where to get the release' line (README section as fallback)."""
+    module = EXPERIMENTS[name].partition(":")[0]
+    if importlib.util.find_spec(module) is None:
+        return README_HINT
+    from ..constraints import get_experiment
+
+    try:
+        return str(get_experiment(name).where)
+    except ConfigError:  # an optional dependency of that experiment is missing
+        return README_HINT
+
+
+def constraints_plan(config: dict) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """({experiment: job parameters} for experiments with a release path, one skip line each
+    for the others). Raises ConfigError for a model the registry does not know."""
+    block = config["constraints"]
+    models = list(block["models"])
+    for name in models:
+        get_model(name, config.get("models"))  # one-line ConfigError if unknown
+    plan: dict[str, dict[str, Any]] = {}
+    skipped: list[str] = []
+    for name in block["experiments"]:
+        settings = dict(block.get(name) or {})
+        path = settings.get("path")
+        if path is None:
+            skipped.append(
+                f"constraints: skipping {name} (constraints.{name}.path is null); "
+                f"get the release from {_where(name)}"
+            )
+            continue
+        module = EXPERIMENTS[name].partition(":")[0]
+        if importlib.util.find_spec(module) is None:
+            skipped.append(
+                f"constraints: skipping {name} (module {module} is not part of this "
+                "lightmed version)"
+            )
+            continue
+        plan[name] = {
+            "experiment": name,
+            "path": str(path),
+            "settings": settings,
+            "models": {m: _model_entry(config, m) for m in models},
+            "mass": dict(block["mass"]),
+            "coupling": dict(block["coupling"]),
+            "cl": float(block["cl"]),
+        }
+    return plan, skipped
+
+
+def _model_entry(config: dict, name: str) -> dict[str, Any]:
+    """The config entry of a model (so a change of its charges reruns the job)."""
+    entry = (config.get("models") or {}).get(name)
+    return dict(entry) if entry else {"preset": name}
+
+
+def release_files(path: str) -> list[str]:
+    """Every file of a release (a directory or one file); [] if absent (the job then stops
+    with one line naming the path)."""
+    p = Path(path)
+    if p.is_file():
+        return [str(p)]
+    if p.is_dir():
+        return sorted(str(f) for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+    return []
+
+
+def outputs(plan: dict, ext: str) -> list[str]:
+    """Per-experiment outputs of compute_constraints ({experiment} stays a wildcard)."""
+    models = next(iter(plan.values()))["models"] if plan else {}
+    pattern = NC if ext == "nc" else CSV
+    return [pattern.replace("{model}", m) for m in models]
+
+
+def targets(plan: dict) -> list[str]:
+    return [
+        pattern.format(experiment=e, model=m)
+        for e, p in plan.items()
+        for m in p["models"]
+        for pattern in (NC, CSV)
+    ]
+
+
+def model_artifacts(plan: dict, model: str) -> list[str]:
+    """The constraints artifacts of one model (empty without any planned experiment)."""
+    return [NC.format(experiment=e, model=model) for e, p in plan.items() if model in p["models"]]
+
+
+def figure_targets(plan: dict, config: dict) -> list[str]:
+    if not plan:
+        return []
+    models = next(iter(plan.values()))["models"]
+    return [FIGURE.format(model=m, ext=ext) for m in models for ext in config["figures"]["formats"]]
+
+
+def model_labels(config: dict, name: str) -> dict[str, str]:
+    """Axis label, mass symbol and title of a model (registry entry or preset)."""
+    m = get_model(name, config.get("models"))
+    return {"axis": m.axis_label, "mass": m.mass_symbol, "title": m.title}
