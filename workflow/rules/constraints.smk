@@ -22,9 +22,8 @@ CONSTRAINTS_TARGETS = cons_smk.targets(CONSTRAINTS_PLAN) + cons_smk.figure_targe
 )
 
 
-def constraint_artifacts(model):
-    """Constraints artifacts of one model (extra input of the summary figure when present)."""
-    return cons_smk.model_artifacts(CONSTRAINTS_PLAN, model)
+# Constraints artifacts of one model: cons_smk.model_artifacts(CONSTRAINTS_PLAN, model), also
+# the extra input of the summary figures (sensitivity.smk); no function here (snakemake --lint).
 
 
 if CONSTRAINTS_PLAN:
@@ -59,7 +58,7 @@ if CONSTRAINTS_PLAN:
 
     rule plot_constraints:
         input:
-            constraints=lambda w: constraint_artifacts(w.model),
+            constraints=lambda w: cons_smk.model_artifacts(CONSTRAINTS_PLAN, w.model),
         output:
             figure=report_smk.figures(
                 [

@@ -130,7 +130,7 @@ rule plot_summary:
             SENS_FIG["summary_sources"], [SENS_FIG["summary_combo"]], w.model
         ),
         external=lambda w: sens_smk.external_limit_files(config, w.model),
-        constraints=lambda w: constraint_artifacts(w.model),  # constraints.smk
+        constraints=lambda w: cons_smk.model_artifacts(CONSTRAINTS_PLAN, w.model),
     output:
         figure=report_smk.figures(
             sens_smk.figure_paths("summary_{model}", config["figures"]["formats"]),
