@@ -30,6 +30,10 @@ from .constants import HBARC_MEV_FM, M_TO_FM
 from .errors import ConfigError, InputError
 from .io import with_attrs
 from .kernels import FLUXES, NUCLEONS, SPECIES, occupation_cutoff
+from .transport import changes_species, node_factor, weightings_for
+
+#: Energy choice of the Rosseland mean (lightmed.diffusion.ROSSELAND).
+ROSSELAND = "rosseland"
 
 #: SN-core mediator models (physics.md §1.1): mediator, neutrino nature, coupling name.
 MODELS: dict[str, dict[str, str]] = {
@@ -175,8 +179,11 @@ def _blocks(kernels):
                 )
 
 
-def _reduced(block, s_index, species, coeff_fn, blocking, frame, per_nucleon=False):
-    """Per-node R = pref w B Sum_N Sum_n c_n K_n [1/m per unit coupling/propagator]."""
+def _reduced(block, s_index, species, coeff_fn, blocking, frame, per_nucleon=False, node_w=1.0):
+    """Per-node R = pref w W B Sum_N Sum_n c_n K_n [1/m per unit coupling/propagator].
+
+    ``node_w`` is the weighting factor W of the nodes (1 or 1 - cos theta, physics.md §3.7).
+    """
     pref = _RATE_PREFACTOR / block.energy * _MEV_TO_INV_M
     if frame == "vacuum" or blocking == "none":
         b = 1.0
@@ -189,12 +196,12 @@ def _reduced(block, s_index, species, coeff_fn, blocking, frame, per_nucleon=Fal
         c = coeff_fn(nucleon)
         kn = block.kernels[s_index, a]
         out.append(c[0] * kn[:, 0] + c[1] * kn[:, 1] + c[2] * kn[:, 2])
-    out = np.array(out) * (pref * block.weight * b)
+    out = np.array(out) * (pref * block.weight * b * node_w)
     return out if per_nucleon else out.sum(axis=0)
 
 
 def sm_rates(kernels, *, form_factors=None, variant="physical"):
-    """SM mean free paths of every shell, species and energy choice.
+    """SM mean free paths of every shell, species, energy choice and weighting.
 
     Parameters
     ----------
@@ -208,12 +215,17 @@ def sm_rates(kernels, *, form_factors=None, variant="physical"):
     Returns
     -------
     xarray.Dataset
-        ``lambda_sm``, ``lambda_vac_sm`` [m], ``rate_sm_nucleon`` [1/m] and ``neutrino_energy``.
+        ``lambda_sm``, ``lambda_vac_sm`` [m], ``rate_sm_nucleon`` [1/m] and ``neutrino_energy``
+        on (shell, species, energy_choice, weighting); with spectral moments in the kernels
+        also ``energy_choice = rosseland`` (``lambda_sm`` the Rosseland mean, the vacuum-like
+        and per-nucleon values NaN) and ``spectral_rate_sm`` [1/m], ``spectral_weight``.
     """
     me._check_variant(variant)
     ff = form_factors or default_form_factors()
+    weightings = weightings_for(None)
     ns, nsp, ne = kernels.sizes["shell"], len(SPECIES), kernels.sizes["energy_choice"]
-    rate = {fr: np.zeros((ns, nsp, ne, len(NUCLEONS))) for fr in ("medium", "vacuum")}
+    nw = len(weightings)
+    rate = {fr: np.zeros((ns, nsp, ne, nw, len(NUCLEONS))) for fr in ("medium", "vacuum")}
     for (i, j, frame), blk in _blocks(kernels):
         for s_i, sp in enumerate(SPECIES):
             s = me.SPECIES_SIGN[sp]
@@ -221,15 +233,29 @@ def sm_rates(kernels, *, form_factors=None, variant="physical"):
             def coeff(nucleon, blk=blk, s=s):
                 return me.sm_coefficients(blk.q2, blk.m_kin, s, *ff[nucleon])
 
-            r = _reduced(blk, s_i, sp, coeff, "sm", frame, per_nucleon=True)
-            rate[frame][i, s_i, j] = r.sum(axis=1)
-    dims = ("shell", "species", "energy_choice")
-    coords = {d: kernels[d].values for d in dims}
+            for w_i, wt in enumerate(weightings):
+                fac = node_factor(wt, blk.q0, blk.q2, blk.energy)
+                r = _reduced(blk, s_i, sp, coeff, "sm", frame, per_nucleon=True, node_w=fac)
+                rate[frame][i, s_i, j, w_i] = r.sum(axis=1)
+    dims = ("shell", "species", "energy_choice", "weighting")
+    coords = {d: kernels[d].values for d in dims[:3]}
+    coords["weighting"] = list(weightings)
+    spectral = has_spectral(kernels)
+    if spectral:
+        coords["energy_choice"] = [*coords["energy_choice"], ROSSELAND]
+        for fr in rate:
+            rate[fr] = np.concatenate([rate[fr], np.full_like(rate[fr][:, :, :1], np.nan)], 2)
     ds = xr.Dataset(coords={**coords, "nucleon": list(NUCLEONS)})
+    lam = 1.0 / rate["medium"].sum(-1)
+    if spectral:
+        a0 = spectral_sm(kernels, ff, weightings)
+        w = kernels["spectral_weight"].transpose("shell", "species", "energy_node").values
+        lam[:, :, -1] = (w[:, :, None, :] / a0).sum(-1)
+        _add_spectral(ds, kernels, {"spectral_rate_sm": a0}, weightings)
     ds["lambda_sm"] = with_attrs(
-        xr.DataArray(1.0 / rate["medium"].sum(-1), dims=dims),
+        xr.DataArray(lam, dims=dims),
         "m",
-        "SM in-medium neutrino mean free path ([C21] Eq. 19)",
+        "SM in-medium neutrino mean free path ([C21] Eq. 19; rosseland: Rosseland mean)",
     )
     ds["lambda_vac_sm"] = with_attrs(
         xr.DataArray(1.0 / rate["vacuum"].sum(-1), dims=dims),
@@ -241,7 +267,7 @@ def sm_rates(kernels, *, form_factors=None, variant="physical"):
         "m-1",
         "SM in-medium scattering rate per volume sigma/V on one nucleon species",
     )
-    ds["neutrino_energy"] = kernels["neutrino_energy"]
+    ds["neutrino_energy"] = _energies(kernels, spectral)
     for name in ("temperature", "effective_mass", "r_inner", "r_outer", "baryon_density"):
         if name in kernels:
             ds[name] = kernels[name]
@@ -250,12 +276,130 @@ def sm_rates(kernels, *, form_factors=None, variant="physical"):
     return ds
 
 
+def has_spectral(kernels):
+    """True if the kernels carry the Rosseland moments (physics.md §3.8)."""
+    return "spectral_m0" in kernels
+
+
+def _energies(kernels, spectral):
+    e = kernels["neutrino_energy"]
+    if not spectral:
+        return e
+    nan = xr.full_like(e.isel(energy_choice=0), np.nan).expand_dims(energy_choice=[ROSSELAND])
+    out = xr.concat([e, nan], dim="energy_choice")
+    return with_attrs(out, "MeV", "neutrino energy E per shell (NaN: Rosseland mean)")
+
+
+def _add_spectral(ds, kernels, rates, weightings):
+    """Spectral coefficients (shell, species, weighting, energy_node[, mass]) and weights."""
+    ds.coords["energy_node"] = kernels["energy_node"].values
+    ds["energy_node"].attrs.update(units="1", long_name="index of the Rosseland energy node")
+    meta = {
+        "spectral_rate_sm": "SM inverse mean free path A0 at each Rosseland energy node",
+        "spectral_rate_int": "coefficient A1 of g^2 in 1/lambda at each Rosseland energy node",
+        "spectral_rate_np": "coefficient A2 of g^4 in 1/lambda at each Rosseland energy node",
+    }
+    for name, arr in rates.items():
+        dims = ("shell", "species", "weighting", "energy_node", "mass")[: arr.ndim]
+        ds[name] = with_attrs(xr.DataArray(arr, dims=dims), "m-1", meta[name])
+    ds["spectral_weight"] = kernels["spectral_weight"]
+    ds["spectral_energy"] = kernels["spectral_energy"]
+
+
+def _gamma(coeff_fn):
+    from .spectral import basis_coefficients
+
+    return basis_coefficients(coeff_fn)
+
+
+def spectral_sm(kernels, ff, weightings):
+    """A0 [1/m] at every Rosseland node: (shell, species, weighting, energy_node)."""
+    m0 = kernels["spectral_m0"].transpose(
+        "shell", "energy_node", "blocking", "weighting", "nucleon", "moment"
+    )
+    blockings = list(kernels["blocking"].values)
+    mw = list(kernels["weighting"].values)
+    arr = m0.values
+    ns, nj = arr.shape[:2]
+    out = np.zeros((ns, len(SPECIES), len(weightings), nj))
+    for i in range(ns):
+        mstar = float(kernels["effective_mass"].values[i])
+        for s_i, sp in enumerate(SPECIES):
+            s = me.SPECIES_SIGN[sp]
+            b = blockings.index(sp)
+            gam = np.array(
+                [
+                    _gamma(lambda q2, n=n, s=s, m=mstar: me.sm_coefficients(q2, m, s, *ff[n]))
+                    for n in NUCLEONS
+                ]
+            )  # (nucleon, moment)
+            for w_i, wt in enumerate(weightings):
+                k = mw.index("total" if wt == "total" else "transport")
+                out[i, s_i, w_i] = np.einsum("jnc,nc->j", arr[i, :, b, k], gam)
+    return out
+
+
+def _spectral_model(kernels, mediator, terms, model, masses, ff, variant, weightings):
+    """A0, A1(m), A2(m) [1/m] at every Rosseland node (shell, species, weighting, node[, m])."""
+    grid = kernels["spectral_mass"].values
+    idx = []
+    for m in masses:
+        hit = np.flatnonzero(np.isclose(grid, m, rtol=1e-9, atol=0.0))
+        if hit.size == 0:
+            raise ConfigError(
+                f"{model}: mass {m:g} MeV is not on the kernels' spectral mass grid (the SN-core "
+                "model grids); rerun compute_kernels with this model's sn_core_grid"
+            )
+        idx.append(int(hit[0]))
+    a0 = spectral_sm(kernels, ff, weightings)
+    order = ("shell", "energy_node", "blocking", "weighting", "nucleon", "moment", "spectral_mass")
+    mp = {p: kernels[f"spectral_m{p}"].transpose(*order).values[..., idx] for p in (1, 2)}
+    blockings = list(kernels["blocking"].values)
+    mw = list(kernels["weighting"].values)
+    ns, nj = a0.shape[0], a0.shape[-1]
+    out = {name: np.zeros((ns, len(SPECIES), len(weightings), nj, len(idx))) for name in terms}
+    for i in range(ns):
+        mstar = float(kernels["effective_mass"].values[i])
+        for s_i, sp in enumerate(SPECIES):
+            s = me.SPECIES_SIGN[sp]
+            for name, term in terms.items():
+                gam = np.array(
+                    [
+                        _gamma(
+                            lambda q2, n=n, s=s, m=mstar, t=name: me.term_coefficients(
+                                mediator, t, q2, m, s, *ff[n], variant
+                            )
+                        )
+                        for n in NUCLEONS
+                    ]
+                )
+                blk = term_blocking(model, name, variant)
+                b = blockings.index(sp if blk == "sm" else "none")
+                flip = changes_species(mediator, name)
+                for w_i, wt in enumerate(weightings):
+                    full = wt == "total" or (wt == "transport_sink" and flip)
+                    k = mw.index("total" if full else "transport")
+                    arr = mp[term.propagator_power][i, :, b, k]  # (node, nucleon, moment, m)
+                    out[name][i, s_i, w_i] = np.einsum("jncm,nc->jm", arr, gam)
+    return a0, out
+
+
 def _coord_attrs(ds, kernels):
     for name in ds.coords:
-        if name in kernels.coords:
+        if name in kernels.coords and name != "weighting":
             ds[name].attrs.update(kernels[name].attrs)
     if "nucleon" in ds.coords:
         ds["nucleon"].attrs.update(units="1", long_name="target nucleon")
+    if "weighting" in ds.coords:
+        ds["weighting"].attrs.update(
+            units="1",
+            long_name="mean free path weighting: total rate, transport (1 - cos theta), "
+            "transport_sink (species-changing terms count fully; physics.md §3.7)",
+        )
+    if "energy_choice" in ds.coords:
+        ds["energy_choice"].attrs.update(
+            units="1", long_name="neutrino energy prescription (rosseland: Rosseland mean)"
+        )
 
 
 @numba.njit(parallel=True, fastmath=True, cache=True)
@@ -282,7 +426,8 @@ def _contract_masses(q2, r_int, r_np, m2):
 
 
 def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant="physical"):
-    """Coefficients of 1/lambda = A0 + A1(m) g^2 + A2(m) g^4 per shell, species, energy.
+    """Coefficients of 1/lambda = A0 + A1(m) g^2 + A2(m) g^4 per shell, species, energy,
+    weighting.
 
     Parameters
     ----------
@@ -299,7 +444,11 @@ def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant
     -------
     xarray.Dataset
         ``rate_sm`` [1/m], ``rate_int`` [1/m, coefficient of g^2], ``rate_np`` [1/m,
-        coefficient of g^4] and the vacuum-like ``rate_vac_*`` counterparts.
+        coefficient of g^4] and the vacuum-like ``rate_vac_*`` counterparts, on (shell,
+        species, energy_choice, weighting[, mass]); weighting ``total``, ``transport`` and,
+        for a model with a species-changing term, ``transport_sink`` (physics.md §3.7). With
+        spectral moments in the kernels also ``energy_choice = rosseland`` (the ``rate_*`` NaN
+        there) and ``spectral_rate_sm/int/np`` [1/m], ``spectral_weight`` [1] (physics.md §3.8).
     """
     spec = check_model(model)
     me._check_variant(variant)
@@ -317,44 +466,65 @@ def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant
     ff = form_factors or default_form_factors()
     mediator = spec["mediator"]
     terms = {t.name: t for t in me.MEDIATOR_TERMS[mediator]}
-    ns, nsp, ne, nm = (
+    for name, term in terms.items():
+        if (name, term.propagator_power) not in (("int", 1), ("np", 2)):
+            raise ConfigError(f"unsupported term structure {term}")
+    weightings = weightings_for(mediator, tuple(terms))
+    ns, nsp, ne, nw, nm = (
         kernels.sizes["shell"],
         len(SPECIES),
         kernels.sizes["energy_choice"],
+        len(weightings),
         masses.size,
     )
     out = {}
     for frame in ("medium", "vacuum"):
-        out[frame, "sm"] = np.zeros((ns, nsp, ne))
-        out[frame, "int"] = np.zeros((ns, nsp, ne, nm))
-        out[frame, "np"] = np.zeros((ns, nsp, ne, nm))
+        out[frame, "sm"] = np.zeros((ns, nsp, ne, nw))
+        out[frame, "int"] = np.zeros((ns, nsp, ne, nw, nm))
+        out[frame, "np"] = np.zeros((ns, nsp, ne, nw, nm))
     m2 = masses**2
     for (i, j, frame), blk in _blocks(kernels):
-        reduced = {name: np.zeros((nsp, blk.q0.size)) for name in ("int", "np")}
+        reduced = {name: np.zeros((nsp, nw, blk.q0.size)) for name in ("int", "np")}
+        factors = {wt: node_factor(wt, blk.q0, blk.q2, blk.energy) for wt in weightings}
         for s_i, sp in enumerate(SPECIES):
             s = me.SPECIES_SIGN[sp]
 
             def sm(nucleon, blk=blk, s=s):
                 return me.sm_coefficients(blk.q2, blk.m_kin, s, *ff[nucleon])
 
-            out[frame, "sm"][i, s_i, j] = _reduced(blk, s_i, sp, sm, "sm", frame).sum()
-            for name, term in terms.items():
-                if (name, term.propagator_power) not in (("int", 1), ("np", 2)):
-                    raise ConfigError(f"unsupported term structure {term}")
+            for w_i, wt in enumerate(weightings):
+                out[frame, "sm"][i, s_i, j, w_i] = _reduced(
+                    blk, s_i, sp, sm, "sm", frame, node_w=factors[wt]
+                ).sum()
+            for name in terms:
 
                 def red(nucleon, blk=blk, s=s, name=name):
                     return me.term_coefficients(
                         mediator, name, blk.q2, blk.m_kin, s, *ff[nucleon], variant
                     )
 
-                reduced[name][s_i] = _reduced(
-                    blk, s_i, sp, red, term_blocking(model, name, variant), frame
-                )
-        a_int, a_np = _contract_masses(blk.q2, reduced["int"], reduced["np"], m2)
-        out[frame, "int"][i, :, j] = a_int
-        out[frame, "np"][i, :, j] = a_np
-    dims = ("shell", "species", "energy_choice")
-    coords = {d_: kernels[d_].values for d_ in dims}
+                flip = changes_species(mediator, name)
+                for w_i, wt in enumerate(weightings):
+                    fac = 1.0 if (wt == "transport_sink" and flip) else factors[wt]
+                    reduced[name][s_i, w_i] = _reduced(
+                        blk, s_i, sp, red, term_blocking(model, name, variant), frame, node_w=fac
+                    )
+        a_int, a_np = _contract_masses(
+            blk.q2,
+            reduced["int"].reshape(nsp * nw, -1),
+            reduced["np"].reshape(nsp * nw, -1),
+            m2,
+        )
+        out[frame, "int"][i, :, j] = a_int.reshape(nsp, nw, nm)
+        out[frame, "np"][i, :, j] = a_np.reshape(nsp, nw, nm)
+    dims = ("shell", "species", "energy_choice", "weighting")
+    coords = {d_: kernels[d_].values for d_ in dims[:3]}
+    coords["weighting"] = list(weightings)
+    spectral = has_spectral(kernels)
+    if spectral:
+        coords["energy_choice"] = [*coords["energy_choice"], ROSSELAND]
+        for key, arr in out.items():
+            out[key] = np.concatenate([arr, np.full_like(arr[:, :, :1], np.nan)], axis=2)
     ds = xr.Dataset(coords={**coords, "mass": masses})
     ds["mass"].attrs.update(units="MeV", long_name=f"mediator mass ({mediator})")
     cname = spec["coupling_name"]
@@ -365,7 +535,7 @@ def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant
         ds[f"{prefix}_sm"] = with_attrs(
             xr.DataArray(out[frame, "sm"], dims=dims),
             "m-1",
-            f"SM {where} rate per volume A0 = 1/lambda_SM",
+            f"SM {where} rate per volume A0 = 1/lambda_SM (NaN at rosseland)",
         )
         ds[f"{prefix}_int"] = with_attrs(
             xr.DataArray(out[frame, "int"], dims=(*dims, "mass")),
@@ -377,7 +547,14 @@ def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant
             "m-1",
             f"{where} new-physics rate per unit {cname}^4 (coefficient A2 of {cname}^4)",
         )
-    ds["neutrino_energy"] = kernels["neutrino_energy"]
+    if spectral:
+        a0, a = _spectral_model(kernels, mediator, terms, model, masses, ff, variant, weightings)
+        rates = {"spectral_rate_sm": a0}
+        zero = np.zeros_like(next(iter(a.values())))
+        rates["spectral_rate_int"] = a.get("int", zero)
+        rates["spectral_rate_np"] = a.get("np", zero)
+        _add_spectral(ds, kernels, rates, weightings)
+    ds["neutrino_energy"] = _energies(kernels, spectral)
     _coord_attrs(ds, kernels)
     ds.attrs.update(
         model=model,
@@ -392,7 +569,9 @@ def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant
 def model_map(coefficients, couplings):
     """lambda, lambda_np, lambda_vac [m] on the (mass, coupling) grid from the coefficients.
 
-    1/lambda = A0 + A1 g^2 + A2 g^4 (in medium and vacuum-like); lambda_np = 1/(A2 g^4).
+    1/lambda = A0 + A1 g^2 + A2 g^4 (in medium and vacuum-like); lambda_np = 1/(A2 g^4). At
+    ``energy_choice = rosseland`` lambda = Sum_j w_j / (A0_j + A1_j g^2 + A2_j g^4), the
+    Rosseland mean (physics.md §3.8); lambda_np and lambda_sm likewise; vacuum-like NaN.
     """
     g = _check_grid("coupling", couplings)
     ds = coefficients.copy()
@@ -400,14 +579,24 @@ def model_map(coefficients, couplings):
     g2 = xr.DataArray(g**2, dims="coupling", coords={"coupling": g})
     inv = ds["rate_sm"] + ds["rate_int"] * g2 + ds["rate_np"] * g2 * g2
     inv_vac = ds["rate_vac_sm"] + ds["rate_vac_int"] * g2 + ds["rate_vac_np"] * g2 * g2
-    order = ("shell", "species", "energy_choice", "mass", "coupling")
+    lam, lam_np = 1.0 / inv, 1.0 / (ds["rate_np"] * g2 * g2)
+    lam_sm = 1.0 / ds["rate_sm"]
+    if "spectral_rate_sm" in ds:
+        w = ds["spectral_weight"]
+        a0, a1, a2 = (ds[f"spectral_rate_{t}"] for t in ("sm", "int", "np"))
+        is_r = ds["energy_choice"] == ROSSELAND
+        with np.errstate(divide="ignore"):
+            lam = xr.where(is_r, (w / (a0 + a1 * g2 + a2 * g2 * g2)).sum("energy_node"), lam)
+            lam_np = xr.where(is_r, (w / (a2 * g2 * g2)).sum("energy_node"), lam_np)
+            lam_sm = xr.where(is_r, (w / a0).sum("energy_node"), lam_sm)
+    order = ("shell", "species", "energy_choice", "weighting", "mass", "coupling")
     ds["lambda"] = with_attrs(
-        (1.0 / inv).transpose(*order),
+        lam.transpose(*order),
         "m",
         "in-medium mean free path, SM + interference + new physics",
     )
     ds["lambda_np"] = with_attrs(
-        (1.0 / (ds["rate_np"] * g2 * g2)).transpose(*order),
+        lam_np.transpose(*order),
         "m",
         "in-medium mean free path of the new-physics term alone",
     )
@@ -421,7 +610,7 @@ def model_map(coefficients, couplings):
         "m",
         "vacuum-like mean free path of the new-physics term alone",
     )
-    ds["lambda_sm"] = with_attrs(1.0 / ds["rate_sm"], "m", "SM in-medium mean free path")
+    ds["lambda_sm"] = with_attrs(lam_sm.transpose(*order[:4]), "m", "SM in-medium mean free path")
     ds["lambda_vac_sm"] = with_attrs(1.0 / ds["rate_vac_sm"], "m", "SM vacuum-like mean free path")
     ds["coupling"].attrs.update(
         units="1", long_name=f"coupling {coefficients.attrs.get('coupling_name')}"
@@ -452,13 +641,15 @@ def rate_kernel(
     final_blocking=None,
     neutrino_blocking=True,
     precomputed=None,
+    weighting="total",
 ):
     """1/lambda [1/m] of one shell by the kernel method (same physics as :func:`rate_direct`).
 
     Returns a scalar (SM only) or an array (mass, coupling) when ``model`` is given. Meant for
     tests and benchmarks; the pipeline uses :func:`sm_rates` and :func:`model_coefficients`.
     ``neutrino_blocking=False`` drops the outgoing-neutrino blocking of every term;
-    ``precomputed`` reuses a :func:`lightmed.kernels.shell_kernels` result of the same shell.
+    ``precomputed`` reuses a :func:`lightmed.kernels.shell_kernels` result of the same shell;
+    ``weighting`` is ``total``, ``transport`` or ``transport_sink`` (physics.md §3.7).
     """
     from .kernels import shell_kernels
 
@@ -488,7 +679,7 @@ def rate_kernel(
     s = me.SPECIES_SIGN[species]
     eff_frame = frame if neutrino_blocking else "vacuum"
 
-    def contract(coeff_fn, blocking):
+    def contract(coeff_fn, blocking, flip=False):
         out = np.zeros_like(blk.q0)
         for a, nucleon in enumerate(nucleons):
             c = coeff_fn(nucleon)
@@ -496,6 +687,7 @@ def rate_kernel(
             out += c[0] * kn[:, 0] + c[1] * kn[:, 1] + c[2] * kn[:, 2]
         if eff_frame == "medium" and blocking == "sm":
             out *= blocking_factor(blk.q0, blk.energy, blk.temperature, s * blk.mu_nu)
+        out = out * node_factor(weighting, blk.q0, blk.q2, blk.energy, flip)
         return out * blk.weight * (_RATE_PREFACTOR / blk.energy * _MEV_TO_INV_M)
 
     rate_sm = 0.0
@@ -516,6 +708,7 @@ def rate_kernel(
                 mediator, t.name, blk.q2, blk.m_kin, s, *ff[n], variant
             ),
             term_blocking(model, term.name, variant),
+            changes_species(mediator, term.name),
         )
         a = (d**term.propagator_power) @ r
         total = total + a[:, None] * g[None, :] ** term.coupling_power
@@ -567,6 +760,7 @@ def rate_direct(
     vacuum_mass_mev=939.0,
     thermal_cutoff=30.0,
     epsrel=1e-8,
+    weighting="total",
 ):
     """1/lambda [1/m] by nested adaptive quadrature over |q|, q0, E_N and phi.
 
@@ -589,6 +783,9 @@ def rate_direct(
         Which of ``sm``, ``int``, ``np`` to include.
     epsrel : float
         Relative tolerance of the innermost integral (outer levels use 10x and 100x).
+    weighting : {"total", "transport", "transport_sink"}
+        Weight 1 or 1 - cos theta = (|q|^2 - q0^2)/(2 E (E - q0)) per term (physics.md §3.7),
+        written here from the angle between k and k' (not from the kernels' expression).
 
     Notes
     -----
@@ -625,8 +822,12 @@ def rate_direct(
             c = np.zeros(3)
             mu_b = s * mu_nu_mev
             block_sm = 1.0 if frame == "vacuum" else float(blocking_factor(q0, e, t, mu_b))
+            # angle between k and k': |q|^2 = E^2 + E'^2 - 2 E E' cos theta
+            e_out = e - q0
+            cos_t = (e * e + e_out * e_out - (q0 * q0 - q2)) / (2.0 * e * e_out)
+            w_t = 1.0 if weighting == "total" else 1.0 - cos_t
             if "sm" in terms:
-                c += block_sm * np.array(me.sm_coefficients(q2, m_kin, s, f1, fa), float)
+                c += block_sm * w_t * np.array(me.sm_coefficients(q2, m_kin, s, f1, fa), float)
             if mediator is not None:
                 for term in me.MEDIATOR_TERMS[mediator]:
                     if term.name not in terms:
@@ -636,7 +837,10 @@ def rate_direct(
                         blk = 1.0
                     dfac = (1.0 / (q2 - mass_mev**2)) ** term.propagator_power
                     red = me.term_coefficients(mediator, term.name, q2, m_kin, s, f1, fa, variant)
-                    c += blk * coupling**term.coupling_power * dfac * np.array(red, float)
+                    wt = w_t
+                    if weighting == "transport_sink" and changes_species(mediator, term.name):
+                        wt = 1.0
+                    c += blk * wt * coupling**term.coupling_power * dfac * np.array(red, float)
             return c
 
         def en_integrand(e_n, q0, qa, ck, sk, c, mu=mu):
