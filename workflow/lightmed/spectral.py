@@ -6,7 +6,8 @@ physics.md §3.8. The Rosseland mean over the local thermal spectrum of a specie
     E^3 df/dT|_eta = E^4 f (1 - f) / T^2,   f = 1/(exp((E - mu)/T) + 1),
 
 (mu = +mu_nu for nu, -mu_nu for nubar; 0 for Majorana) is a sum <lambda> = Sum_j w_j
-lambda(E_j) over Gauss-Legendre nodes E_j on [0, max(|mu_nu|) + cutoff T] (8 per panel),
+lambda(E_j) over Gauss-Legendre nodes E_j on [0, |mu_nu| + 30 T] (8 per panel, two thirds of
+the panels on [0, |mu_nu| + 10 T] where both spectra peak),
 shared by both species (only the weights w_j differ), so one set of kernels per shell and
 node serves both.
 
@@ -41,8 +42,10 @@ BLOCKINGS: tuple[str, ...] = ("nu", "nubar", "none")
 MOMENT_WEIGHTINGS: tuple[str, ...] = ("total", "transport")
 #: Gauss-Legendre nodes per energy panel.
 NODES_PER_PANEL = 8
-#: Upper end of the energy range: max(|mu_nu|, 0) + ENERGY_CUTOFF T.
-ENERGY_CUTOFF = 20.0
+#: Upper end of the energy range: |mu_nu| + ENERGY_CUTOFF T (relative weight beyond < 1e-7).
+ENERGY_CUTOFF = 30.0
+#: Two thirds of the panels cover [0, |mu_nu| + CORE_WIDTH T], where both spectra peak.
+CORE_WIDTH = 10.0
 
 
 def rosseland_nodes(temperature_mev, mu_nu_mev, n_nodes, cutoff=ENERGY_CUTOFF):
@@ -66,8 +69,15 @@ def rosseland_nodes(temperature_mev, mu_nu_mev, n_nodes, cutoff=ENERGY_CUTOFF):
     t = float(temperature_mev)
     if not (math.isfinite(t) and t > 0):
         raise InputError(f"temperature = {temperature_mev} MeV must be positive")
-    e_max = max(abs(float(mu_nu_mev)), 0.0) + cutoff * t
-    breaks = np.linspace(0.0, e_max, n // NODES_PER_PANEL + 1)
+    e_core = abs(float(mu_nu_mev)) + CORE_WIDTH * t
+    e_max = abs(float(mu_nu_mev)) + cutoff * t
+    n_panels = n // NODES_PER_PANEL
+    n_tail = n_panels // 3
+    if n_tail == 0:
+        breaks = np.array([0.0, e_max])
+    else:
+        core = np.linspace(0.0, e_core, n_panels - n_tail + 1)
+        breaks = np.concatenate([core, np.linspace(e_core, e_max, n_tail + 1)[1:]])
     x, w = np.polynomial.legendre.leggauss(NODES_PER_PANEL)
     a, b = breaks[:-1, None], breaks[1:, None]
     energies = (0.5 * (a + b) + 0.5 * (b - a) * x).ravel()
