@@ -25,9 +25,10 @@ def test_rosseland_weights_nondegenerate_and_normalised():
         assert w[sp].sum() == pytest.approx(1.0, abs=1e-14)
         assert np.all(w[sp] > 0)
         assert (w[sp] * e).sum() / t == pytest.approx(5 * _eta(5) / _eta(4), rel=1e-6)
-    # degenerate nu: the weight sits at E ~ mu; nubar (mu -> -mu) at ~4-5 T
+    # degenerate nu: the weight sits above E ~ mu; nubar (mu -> -mu) is Boltzmann-like
     e, w = rosseland_nodes(20.0, 100.0, 24)
-    assert (w["nu"] * e).sum() > 100.0 > (w["nubar"] * e).sum() > 4 * 20.0
+    assert (w["nu"] * e).sum() > 130.0
+    assert (w["nubar"] * e).sum() / 20.0 == pytest.approx(5.0, rel=1e-3)  # Boltzmann: 5 T
     with pytest.raises(ConfigError, match="multiple of 8"):
         rosseland_nodes(t, 0.0, 20)
 
