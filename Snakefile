@@ -15,13 +15,7 @@ from lightmed.smk.core import (
     rmf_params,
     snapshot_file,
 )
-from lightmed.smk.mfp import (
-    kernels_input,
-    model_kernels,
-    model_mem_mb,
-    model_targets,
-    spectral_masses,
-)
+from lightmed.smk.mfp import kernels_input, model_kernels, model_mem_mb, model_targets
 from lightmed.smk.models import model_params, sn_core_models
 from lightmed.smk.recovery import recover
 from lightmed.store import STORE_ENV

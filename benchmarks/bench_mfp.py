@@ -157,9 +157,7 @@ def bench_issue12() -> None:
         K.compute_kernels(rmf, nature="dirac")
         t_plain += time.perf_counter() - t0
         t0 = time.perf_counter()
-        kerns[snap] = K.compute_kernels(
-            rmf, nature="dirac", rosseland_nodes=24, spectral_masses_mev=masses
-        )
+        kerns[snap] = K.compute_kernels(rmf, nature="dirac", rosseland_nodes=24)
         t_ross += time.perf_counter() - t0
         only_total = mfp.weightings_for
         mfp.weightings_for = lambda *a, **k: ("total",)
@@ -188,9 +186,7 @@ def bench_issue12() -> None:
     print(f"weightings: {transport.WEIGHTINGS}")
     for snap in ("c21_t1s", "c21_t5s"):
         profile = shell_table(REPO / "resources" / "profiles" / f"{snap}.csv")
-        k48 = K.compute_kernels(
-            rmfs[snap, "dirac"], nature="dirac", rosseland_nodes=48, spectral_masses_mev=masses
-        )
+        k48 = K.compute_kernels(rmfs[snap, "dirac"], nature="dirac", rosseland_nodes=48)
         d24, d48 = _dt_sm(kerns[snap], profile), _dt_sm(k48, profile)
         print(
             f"{snap}: Delta t_SM Rosseland (total, transport, transport_sink) 24 nodes "

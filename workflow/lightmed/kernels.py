@@ -522,7 +522,6 @@ def compute_kernels(
     flux="pk",
     vacuum_mass_mev=M_NUCLEON_MEV,
     rosseland_nodes=0,
-    spectral_masses_mev=None,
 ):
     """Kernels K0, K1, K2 for every shell of an rmf artifact (physics.md §3.3).
 
@@ -540,9 +539,6 @@ def compute_kernels(
         Nucleon mass of the vacuum-like frame [MeV].
     rosseland_nodes : int
         Energy nodes per shell of the Rosseland mean (0: none; physics.md §3.8).
-    spectral_masses_mev : array_like, optional
-        Mediator masses [MeV] of the spectral moments (the SN-core model grids); required
-        with ``rosseland_nodes``.
 
     Returns
     -------
@@ -667,9 +663,5 @@ def compute_kernels(
     if int(rosseland_nodes) > 0:
         from .spectral import spectral_moments
 
-        if spectral_masses_mev is None:
-            raise ConfigError("kernels.rosseland_nodes needs the SN-core mass grid")
-        ds = ds.merge(
-            spectral_moments(ds, int(rosseland_nodes), spectral_masses_mev, settings, flux)
-        )
+        ds = ds.merge(spectral_moments(ds, int(rosseland_nodes), settings, flux))
     return ds

@@ -340,23 +340,19 @@ def spectral_sm(kernels, ff, weightings):
 
 def _spectral_model(kernels, mediator, terms, model, masses, ff, variant, weightings):
     """A0, A1(m), A2(m) [1/m] at every Rosseland node (shell, species, weighting, node[, m])."""
+    from .spectral import interpolate_mass
+
     grid = kernels["spectral_mass"].values
-    idx = []
-    for m in masses:
-        hit = np.flatnonzero(np.isclose(grid, m, rtol=1e-9, atol=0.0))
-        if hit.size == 0:
-            raise ConfigError(
-                f"{model}: mass {m:g} MeV is not on the kernels' spectral mass grid (the SN-core "
-                "model grids); rerun compute_kernels with this model's sn_core_grid"
-            )
-        idx.append(int(hit[0]))
     a0 = spectral_sm(kernels, ff, weightings)
     order = ("shell", "energy_node", "blocking", "weighting", "nucleon", "moment", "spectral_mass")
-    mp = {p: kernels[f"spectral_m{p}"].transpose(*order).values[..., idx] for p in (1, 2)}
+    mp = {
+        p: interpolate_mass(kernels[f"spectral_m{p}"].transpose(*order).values, grid, masses, model)
+        for p in (1, 2)
+    }
     blockings = list(kernels["blocking"].values)
     mw = list(kernels["weighting"].values)
     ns, nj = a0.shape[0], a0.shape[-1]
-    out = {name: np.zeros((ns, len(SPECIES), len(weightings), nj, len(idx))) for name in terms}
+    out = {name: np.zeros((ns, len(SPECIES), len(weightings), nj, len(masses))) for name in terms}
     for i in range(ns):
         mstar = float(kernels["effective_mass"].values[i])
         for s_i, sp in enumerate(SPECIES):

@@ -20,8 +20,10 @@ F_i = pref/E w_i B_b(q0_i) W(q0_i, q^2_i) (blocking b, weighting W) the rate of 
     Sum_N Sum_c gamma_{N,c} M_{b,W,N,c}^{(p)}(m),  M^{(p)}(m) = Sum_i F_i X_{c,i} D_i(m)^p,
 
 with gamma the polynomial coefficients of the term (:func:`basis_coefficients`) and D the
-propagator (p = 0 SM, 1 interference, 2 new physics) on the mass grid of the SN-core models.
-Only these moments are stored (the per-node kernels of 24+ energies would be ~1 GB).
+propagator (p = 0 SM, 1 interference, 2 new physics) on a fixed log mass grid
+(:func:`spectral_mass_grid`), interpolated to the models' masses by :func:`interpolate_mass`
+(each moment is single-signed and monotonic in m). Only these moments are stored (the per-node
+kernels of 24+ energies would be ~1 GB).
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ BLOCKINGS: tuple[str, ...] = ("nu", "nubar", "none")
 MOMENT_WEIGHTINGS: tuple[str, ...] = ("total", "transport")
 #: Gauss-Legendre nodes per energy panel.
 NODES_PER_PANEL = 8
+#: Mass grid of the moments: log-spaced, MASSES_PER_DECADE per decade from
+#: kernels.min_mediator_mass_mev to MASS_MAX_MEV; the mfp stage interpolates log|M| in log m
+#: (cubic spline; < 3e-6 relative, tests/unit/test_spectral.py), so the kernels do not depend
+#: on the models' mass grids.
+MASSES_PER_DECADE = 16
+MASS_MAX_MEV = 1.0e5
 #: Upper end of the energy range: |mu_nu| + ENERGY_CUTOFF T (relative weight beyond < 1e-7).
 ENERGY_CUTOFF = 30.0
 #: Two thirds of the panels cover [0, |mu_nu| + CORE_WIDTH T], where both spectra peak.
@@ -161,6 +169,39 @@ def basis_coefficients(coeff_fn, scale_mev2=1.0e4, rtol=1e-9):
     return np.array([gamma[n, k] for n, k in MOMENTS])
 
 
+def spectral_mass_grid(min_mass_mev):
+    """Masses [MeV] of the stored moments: MASSES_PER_DECADE per decade up to MASS_MAX_MEV."""
+    lo = float(min_mass_mev)
+    n = max(2, int(math.ceil(MASSES_PER_DECADE * math.log10(MASS_MAX_MEV / lo))) + 1)
+    return np.geomspace(lo, MASS_MAX_MEV, n)
+
+
+def interpolate_mass(values, grid, masses, where="spectral moments"):
+    """Moments at ``masses`` [MeV] from their values on ``grid`` (last axis).
+
+    Cubic spline of log|M| in log m (exact at grid points); rows that are not single-signed
+    (or contain zeros) fall back to a cubic spline of M itself.
+    """
+    from scipy.interpolate import CubicSpline
+
+    masses = np.asarray(masses, dtype=float)
+    grid = np.asarray(grid, dtype=float)
+    if masses.min() < grid[0] * (1 - 1e-9) or masses.max() > grid[-1] * (1 + 1e-9):
+        raise ConfigError(
+            f"{where}: masses {masses.min():g}-{masses.max():g} MeV outside the kernels' "
+            f"spectral grid {grid[0]:g}-{grid[-1]:g} MeV (kernels.min_mediator_mass_mev; at "
+            f"most {MASS_MAX_MEV:g} MeV)"
+        )
+    x, xq = np.log(grid), np.log(np.clip(masses, grid[0], grid[-1]))
+    vals = np.asarray(values, dtype=float)
+    sign = np.sign(vals[..., :1])
+    clean = np.all(vals * sign > 0, axis=-1, keepdims=True)
+    safe = np.where(clean, np.abs(vals), 1.0)
+    out_log = sign * np.exp(CubicSpline(x, np.log(safe), axis=-1)(xq))
+    out_lin = CubicSpline(x, vals, axis=-1)(xq)
+    return np.where(clean, out_log, out_lin)
+
+
 def rate_prefactor(energy_mev):
     """pref/E of physics.md §3.2 with the MeV -> 1/m conversion (as in lightmed.mfp)."""
     from .constants import HBARC_MEV_FM, M_TO_FM
@@ -168,7 +209,7 @@ def rate_prefactor(energy_mev):
     return 1.0 / (16.0 * (2.0 * math.pi) ** 4) / energy_mev * (M_TO_FM / HBARC_MEV_FM)
 
 
-def spectral_moments(kernels, n_nodes, masses_mev, settings, flux="pk"):
+def spectral_moments(kernels, n_nodes, settings, flux="pk"):
     """Rosseland energy nodes, weights and kernel moments of every shell of a kernels dataset.
 
     Parameters
@@ -178,8 +219,6 @@ def spectral_moments(kernels, n_nodes, masses_mev, settings, flux="pk"):
         ``mu_n_eff``, ``mu_p_eff``, ``mu_nu_blocking``).
     n_nodes : int
         Energy nodes per shell (multiple of 8).
-    masses_mev : array_like
-        Mediator masses [MeV] of the moments (the SN-core model grids).
     settings : lightmed.kernels.QuadratureSettings
     flux : {"pk", "rest_frame"}
 
@@ -195,14 +234,7 @@ def spectral_moments(kernels, n_nodes, masses_mev, settings, flux="pk"):
     from .io import with_attrs
     from .kernels import NUCLEONS, SPECIES, shell_kernels
 
-    masses = np.asarray(masses_mev, dtype=float)
-    if masses.ndim != 1 or masses.size == 0 or np.any(masses <= 0):
-        raise ConfigError("spectral masses must be a non-empty list of positive masses [MeV]")
-    if masses.min() < settings.min_mediator_mass_mev * (1 - 1e-9):
-        raise ConfigError(
-            f"SN-core mass {masses.min()} MeV is below kernels.min_mediator_mass_mev = "
-            f"{settings.min_mediator_mass_mev} MeV that the kernel grid resolves; lower that key"
-        )
+    masses = spectral_mass_grid(settings.min_mediator_mass_mev)
     ns = kernels.sizes["shell"]
     nb, nw, nn, nm = len(BLOCKINGS), len(MOMENT_WEIGHTINGS), len(NUCLEONS), len(MOMENTS)
     energies = np.zeros((ns, n_nodes))

@@ -17,7 +17,6 @@ rule compute_kernels:
         kernels="results/kernels/{snapshot}_{medium}_{nature}.nc",
     params:
         kernels=config["kernels"],
-        spectral_masses_mev=spectral_masses(config),
     log:
         "logs/compute_kernels/{snapshot}_{medium}_{nature}.log",
     threads: 2

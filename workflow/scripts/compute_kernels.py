@@ -45,8 +45,6 @@ def compute(snakemake, logger, params):
 
 def main(snakemake, logger):
     params = dict(snakemake.params.kernels)
-    if params.get("rosseland_nodes"):
-        params["spectral_masses_mev"] = list(snakemake.params.spectral_masses_mev)
     reuse_or_compute(
         snakemake,
         logger,

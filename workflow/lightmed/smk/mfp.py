@@ -31,24 +31,6 @@ def model_kernels(
     return kernels_pattern.format(snapshot=snapshot, medium=medium, nature=nature)
 
 
-def spectral_masses(config: dict) -> list[float]:
-    """Mediator masses [MeV] of the Rosseland kernel moments: every SN-core model's grid
-    (``models.<name>.sn_core_grid.mass_mev``), merged; empty without ``kernels.rosseland_nodes``."""
-    import numpy as np
-
-    if not config["kernels"].get("rosseland_nodes"):
-        return []
-    grids = []
-    for model in sn_core_models(config):
-        g = config["models"][model]["sn_core_grid"]["mass_mev"]
-        grids.append(np.geomspace(float(g["min"]), float(g["max"]), int(g["num"])))
-    if not grids:
-        return []
-    merged = np.unique(np.concatenate(grids))
-    keep = np.concatenate([[True], ~np.isclose(merged[1:], merged[:-1], rtol=1e-9, atol=0.0)])
-    return [float(m) for m in merged[keep]]
-
-
 def model_mem_mb(config: dict, model: str) -> int:
     """Memory of a model map: a few float64 arrays of shells x species x energies x grid."""
     grid = config["models"][model]["sn_core_grid"]
