@@ -521,6 +521,7 @@ def compute_kernels(
     gauss_order=8,
     flux="pk",
     vacuum_mass_mev=M_NUCLEON_MEV,
+    rosseland_nodes=0,
 ):
     """Kernels K0, K1, K2 for every shell of an rmf artifact (physics.md §3.3).
 
@@ -536,6 +537,8 @@ def compute_kernels(
     flux : {"pk", "rest_frame"}
     vacuum_mass_mev : float
         Nucleon mass of the vacuum-like frame [MeV].
+    rosseland_nodes : int
+        Energy nodes per shell of the Rosseland mean (0: none; physics.md §3.8).
 
     Returns
     -------
@@ -543,7 +546,8 @@ def compute_kernels(
         Dims shell, species, nucleon, energy_choice, frame, node; variables ``K0`` [1],
         ``K1`` [MeV^2], ``K2`` [MeV^4], ``q0``/``q_abs`` [MeV], ``weight`` [MeV^2] and the shell
         state (temperature, effective_mass, mu_n_eff, mu_p_eff, mu_nu_blocking,
-        neutrino_energy, ...).
+        neutrino_energy, ...); with ``rosseland_nodes`` also the spectral moments of
+        :func:`lightmed.spectral.spectral_moments`.
     """
     settings = QuadratureSettings(
         refinement=int(refinement),
@@ -654,5 +658,10 @@ def compute_kernels(
         thermal_cutoff=float(thermal_cutoff),
         gauss_order=int(gauss_order),
         vacuum_mass_mev=float(vacuum_mass_mev),
+        rosseland_nodes=int(rosseland_nodes),
     )
+    if int(rosseland_nodes) > 0:
+        from .spectral import spectral_moments
+
+        ds = ds.merge(spectral_moments(ds, int(rosseland_nodes), settings, flux))
     return ds
