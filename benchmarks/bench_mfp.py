@@ -13,6 +13,10 @@ Usage (from the repository root)::
    per point to the 100 points (said so in the output).
 2. A 400 x 400 (mass, coupling) map for all shells of one snapshot from cached kernels.
 3. All kernels of both default snapshots and both natures (RMF from ``lightmed.rmf``).
+4. ``--issue12``: transport and Rosseland costs (physics.md §3.7-3.8) on the default
+   snapshots (Dirac): the kernel stage without and with ``rosseland_nodes`` = 24, the
+   contraction (SM + bl_vector + lnc_scalar maps) with only ``total`` vs all weightings, and
+   the convergence of Delta t_SM (nubar, Rosseland, total and transport) from 24 to 48 nodes.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import xarray as xr
 
 from lightmed import kernels as K
 from lightmed import mfp
@@ -120,10 +125,84 @@ def bench_kernels_and_map() -> None:
     print(f"time: {dt:.3f} s (lambda, lambda_np, lambda_vac; {mp['lambda'].size} values)")
 
 
+def _contract(kern, masses, couplings):
+    mfp.sm_rates(kern)
+    for model in ("bl_vector", "lnc_scalar"):
+        mfp.model_map(mfp.model_coefficients(kern, model, masses), couplings)
+
+
+def _dt_sm(kern, profile):
+    from lightmed.constants import C_M_PER_S
+
+    lam = mfp.sm_rates(kern)["lambda_sm"].sel(species="nubar", energy_choice="rosseland")
+    r_in = profile["r_inner"].values * 1e3
+    r_out = profile["r_outer"].values * 1e3
+    area = xr.DataArray(r_out**2 - r_in**2, dims="shell", coords={"shell": lam["shell"]})
+    return ((area / lam).sum("shell") / C_M_PER_S).values
+
+
+def bench_issue12() -> None:
+    from lightmed import transport
+
+    rmfs = rmf_artifacts()
+    masses = np.geomspace(0.01, 1000.0, 51)
+    couplings = np.geomspace(1e-8, 1e-2, 61)
+    K.compute_kernels(rmfs["c21_t1s", "dirac"].isel(shell=[0]), nature="dirac")  # warm-up
+    print("== issue 12: transport and Rosseland costs (Dirac, both snapshots) ==")
+    t_plain = t_ross = t_tot = t_all = 0.0
+    kerns = {}
+    for snap in ("c21_t1s", "c21_t5s"):
+        rmf = rmfs[snap, "dirac"]
+        t0 = time.perf_counter()
+        K.compute_kernels(rmf, nature="dirac")
+        t_plain += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        kerns[snap] = K.compute_kernels(rmf, nature="dirac", rosseland_nodes=24)
+        t_ross += time.perf_counter() - t0
+        only_total = mfp.weightings_for
+        mfp.weightings_for = lambda *a, **k: ("total",)
+        try:
+            t0 = time.perf_counter()
+            _contract(
+                kerns[snap].drop_vars([v for v in kerns[snap] if "spectral" in v]),
+                masses,
+                couplings,
+            )
+            t_tot += time.perf_counter() - t0
+        finally:
+            mfp.weightings_for = only_total
+        t0 = time.perf_counter()
+        _contract(
+            kerns[snap].drop_vars([v for v in kerns[snap] if "spectral" in v]), masses, couplings
+        )
+        t_all += time.perf_counter() - t0
+    print(f"kernel stage, single energies (today): {t_plain:.1f} s")
+    print(f"kernel stage with 24 Rosseland energies: {t_ross:.1f} s ({t_ross / t_plain:.2f}x)")
+    print(
+        f"contraction, total only: {t_tot:.2f} s; with transport and transport_sink: "
+        f"{t_all:.2f} s; transport adds {t_all - t_tot:.2f} s = "
+        f"{100 * (t_all - t_tot) / t_plain:.1f} % of the kernel stage"
+    )
+    print(f"weightings: {transport.WEIGHTINGS}")
+    for snap in ("c21_t1s", "c21_t5s"):
+        profile = shell_table(REPO / "resources" / "profiles" / f"{snap}.csv")
+        k48 = K.compute_kernels(rmfs[snap, "dirac"], nature="dirac", rosseland_nodes=48)
+        d24, d48 = _dt_sm(kerns[snap], profile), _dt_sm(k48, profile)
+        print(
+            f"{snap}: Delta t_SM Rosseland (total, transport, transport_sink) 24 nodes "
+            f"{np.round(d24, 5)} s, 48 nodes {np.round(d48, 5)} s, "
+            f"max rel. diff {np.max(np.abs(d24 / d48 - 1)):.1e}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="direct quadrature on all 100 points")
+    parser.add_argument("--issue12", action="store_true", help="only the transport/Rosseland part")
     args = parser.parse_args()
+    if args.issue12:
+        bench_issue12()
+        return
     bench_single_shell(args.full)
     bench_kernels_and_map()
 

@@ -62,7 +62,9 @@ def test_heavy_mediator_small_coupling_reduces_to_sm(table1_kernels):
         coeff = mfp.model_coefficients(table1_kernels, model, [1e3, 1e4])
         lam = mfp.model_map(coeff, [1e-9, 1e-8])["lambda"]
         np.testing.assert_allclose(
-            lam.isel(mass=-1, coupling=0).values, sm["lambda_sm"].values, rtol=1e-10
+            lam.isel(mass=-1, coupling=0).values,
+            sm["lambda_sm"].sel(weighting=lam["weighting"]).values,
+            rtol=1e-10,
         )
 
 
@@ -72,7 +74,9 @@ def test_scalar_small_coupling_reduces_to_sm(table1_kernels):
     lam = mfp.model_map(coeff, [1e-12, 1e-11])["lambda"]
     for i in range(2):
         np.testing.assert_allclose(
-            lam.isel(coupling=0, mass=i).values, sm["lambda_sm"].values, rtol=1e-10
+            lam.isel(coupling=0, mass=i).values,
+            sm["lambda_sm"].sel(weighting=lam["weighting"]).values,
+            rtol=1e-10,
         )
 
 
@@ -106,7 +110,9 @@ def test_map_is_the_polynomial_and_matches_single_shell(table1_kernels):
         settings=SETTINGS,
     )
     np.testing.assert_allclose(
-        mp["lambda"].sel(shell=2, species="nubar").values[0], 1.0 / one, rtol=1e-10
+        mp["lambda"].sel(shell=2, species="nubar", weighting="total").values[0],
+        1.0 / one,
+        rtol=1e-10,
     )
     for name, var in {**mp.coords, **mp.data_vars}.items():
         assert "units" in var.attrs and "long_name" in var.attrs, name
@@ -150,7 +156,7 @@ def test_sm_lambda_table1_pinned(table1_kernels):
     (mu*, m*, T). Pinned: a change needs a physics justification. physics.md §3.6 expects
     these +15-60% longer than [C21]'s table (0.42, 0.24, 0.17, 0.42, 2.7, 35 m for nu)."""
     sm = mfp.sm_rates(table1_kernels)
-    lam = sm["lambda_sm"].isel(energy_choice=0)
+    lam = sm["lambda_sm"].isel(energy_choice=0).sel(weighting="total")
     pinned_nu = [0.657835, 0.350675, 0.217545, 0.484879, 3.13172, 48.0912]
     pinned_nubar = [0.428151, 0.311331, 0.243031, 0.557405, 3.35286, 48.3093]
     np.testing.assert_allclose(lam.sel(species="nu").values, pinned_nu, rtol=1e-4)

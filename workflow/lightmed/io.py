@@ -31,9 +31,9 @@ CONVENTIONS = "CF-1.10"
 SCHEMAS: dict[str, str] = {
     "profiles": "lightmed.profiles/1",
     "rmf": "lightmed.rmf/2",
-    "kernels": "lightmed.kernels/2",
-    "mfp": "lightmed.mfp/2",
-    "mfp_model": "lightmed.mfp_model/2",
+    "kernels": "lightmed.kernels/3",
+    "mfp": "lightmed.mfp/3",
+    "mfp_model": "lightmed.mfp_model/3",
     "diffusion": "lightmed.diffusion/2",
     "bounds": "lightmed.bounds/2",
     "fluxes": "lightmed.fluxes/1",

@@ -16,7 +16,6 @@ tests and benchmarks.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
@@ -29,7 +28,11 @@ from . import matrix_elements as me
 from .constants import HBARC_MEV_FM, M_TO_FM
 from .errors import ConfigError, InputError
 from .io import with_attrs
-from .kernels import FLUXES, NUCLEONS, SPECIES, occupation_cutoff
+from .kernels import NUCLEONS, SPECIES
+from .transport import changes_species, node_factor, weightings_for
+
+#: Energy choice of the Rosseland mean (lightmed.diffusion.ROSSELAND).
+ROSSELAND = "rosseland"
 
 #: SN-core mediator models (physics.md §1.1): mediator, neutrino nature, coupling name.
 MODELS: dict[str, dict[str, str]] = {
@@ -175,8 +178,11 @@ def _blocks(kernels):
                 )
 
 
-def _reduced(block, s_index, species, coeff_fn, blocking, frame, per_nucleon=False):
-    """Per-node R = pref w B Sum_N Sum_n c_n K_n [1/m per unit coupling/propagator]."""
+def _reduced(block, s_index, species, coeff_fn, blocking, frame, per_nucleon=False, node_w=1.0):
+    """Per-node R = pref w W B Sum_N Sum_n c_n K_n [1/m per unit coupling/propagator].
+
+    ``node_w`` is the weighting factor W of the nodes (1 or 1 - cos theta, physics.md §3.7).
+    """
     pref = _RATE_PREFACTOR / block.energy * _MEV_TO_INV_M
     if frame == "vacuum" or blocking == "none":
         b = 1.0
@@ -189,12 +195,12 @@ def _reduced(block, s_index, species, coeff_fn, blocking, frame, per_nucleon=Fal
         c = coeff_fn(nucleon)
         kn = block.kernels[s_index, a]
         out.append(c[0] * kn[:, 0] + c[1] * kn[:, 1] + c[2] * kn[:, 2])
-    out = np.array(out) * (pref * block.weight * b)
+    out = np.array(out) * (pref * block.weight * b * node_w)
     return out if per_nucleon else out.sum(axis=0)
 
 
 def sm_rates(kernels, *, form_factors=None, variant="physical"):
-    """SM mean free paths of every shell, species and energy choice.
+    """SM mean free paths of every shell, species, energy choice and weighting.
 
     Parameters
     ----------
@@ -208,12 +214,17 @@ def sm_rates(kernels, *, form_factors=None, variant="physical"):
     Returns
     -------
     xarray.Dataset
-        ``lambda_sm``, ``lambda_vac_sm`` [m], ``rate_sm_nucleon`` [1/m] and ``neutrino_energy``.
+        ``lambda_sm``, ``lambda_vac_sm`` [m], ``rate_sm_nucleon`` [1/m] and ``neutrino_energy``
+        on (shell, species, energy_choice, weighting); with spectral moments in the kernels
+        also ``energy_choice = rosseland`` (``lambda_sm`` the Rosseland mean, the vacuum-like
+        and per-nucleon values NaN) and ``spectral_rate_sm`` [1/m], ``spectral_weight``.
     """
     me._check_variant(variant)
     ff = form_factors or default_form_factors()
+    weightings = weightings_for(None)
     ns, nsp, ne = kernels.sizes["shell"], len(SPECIES), kernels.sizes["energy_choice"]
-    rate = {fr: np.zeros((ns, nsp, ne, len(NUCLEONS))) for fr in ("medium", "vacuum")}
+    nw = len(weightings)
+    rate = {fr: np.zeros((ns, nsp, ne, nw, len(NUCLEONS))) for fr in ("medium", "vacuum")}
     for (i, j, frame), blk in _blocks(kernels):
         for s_i, sp in enumerate(SPECIES):
             s = me.SPECIES_SIGN[sp]
@@ -221,15 +232,29 @@ def sm_rates(kernels, *, form_factors=None, variant="physical"):
             def coeff(nucleon, blk=blk, s=s):
                 return me.sm_coefficients(blk.q2, blk.m_kin, s, *ff[nucleon])
 
-            r = _reduced(blk, s_i, sp, coeff, "sm", frame, per_nucleon=True)
-            rate[frame][i, s_i, j] = r.sum(axis=1)
-    dims = ("shell", "species", "energy_choice")
-    coords = {d: kernels[d].values for d in dims}
+            for w_i, wt in enumerate(weightings):
+                fac = node_factor(wt, blk.q0, blk.q2, blk.energy)
+                r = _reduced(blk, s_i, sp, coeff, "sm", frame, per_nucleon=True, node_w=fac)
+                rate[frame][i, s_i, j, w_i] = r.sum(axis=1)
+    dims = ("shell", "species", "energy_choice", "weighting")
+    coords = {d: kernels[d].values for d in dims[:3]}
+    coords["weighting"] = list(weightings)
+    spectral = has_spectral(kernels)
+    if spectral:
+        coords["energy_choice"] = [*coords["energy_choice"], ROSSELAND]
+        for fr in rate:
+            rate[fr] = np.concatenate([rate[fr], np.full_like(rate[fr][:, :, :1], np.nan)], 2)
     ds = xr.Dataset(coords={**coords, "nucleon": list(NUCLEONS)})
+    lam = 1.0 / rate["medium"].sum(-1)
+    if spectral:
+        a0 = spectral_sm(kernels, ff, weightings)
+        w = kernels["spectral_weight"].transpose("shell", "species", "energy_node").values
+        lam[:, :, -1] = (w[:, :, None, :] / a0).sum(-1)
+        _add_spectral(ds, kernels, {"spectral_rate_sm": a0}, weightings)
     ds["lambda_sm"] = with_attrs(
-        xr.DataArray(1.0 / rate["medium"].sum(-1), dims=dims),
+        xr.DataArray(lam, dims=dims),
         "m",
-        "SM in-medium neutrino mean free path ([C21] Eq. 19)",
+        "SM in-medium neutrino mean free path ([C21] Eq. 19; rosseland: Rosseland mean)",
     )
     ds["lambda_vac_sm"] = with_attrs(
         xr.DataArray(1.0 / rate["vacuum"].sum(-1), dims=dims),
@@ -241,7 +266,7 @@ def sm_rates(kernels, *, form_factors=None, variant="physical"):
         "m-1",
         "SM in-medium scattering rate per volume sigma/V on one nucleon species",
     )
-    ds["neutrino_energy"] = kernels["neutrino_energy"]
+    ds["neutrino_energy"] = _energies(kernels, spectral)
     for name in ("temperature", "effective_mass", "r_inner", "r_outer", "baryon_density"):
         if name in kernels:
             ds[name] = kernels[name]
@@ -250,12 +275,126 @@ def sm_rates(kernels, *, form_factors=None, variant="physical"):
     return ds
 
 
+def has_spectral(kernels):
+    """True if the kernels carry the Rosseland moments (physics.md §3.8)."""
+    return "spectral_m0" in kernels
+
+
+def _energies(kernels, spectral):
+    e = kernels["neutrino_energy"]
+    if not spectral:
+        return e
+    nan = xr.full_like(e.isel(energy_choice=0), np.nan).expand_dims(energy_choice=[ROSSELAND])
+    out = xr.concat([e, nan], dim="energy_choice")
+    return with_attrs(out, "MeV", "neutrino energy E per shell (NaN: Rosseland mean)")
+
+
+def _add_spectral(ds, kernels, rates, weightings):
+    """Spectral coefficients (shell, species, weighting, energy_node[, mass]) and weights."""
+    ds.coords["energy_node"] = kernels["energy_node"].values
+    ds["energy_node"].attrs.update(units="1", long_name="index of the Rosseland energy node")
+    meta = {
+        "spectral_rate_sm": "SM inverse mean free path A0 at each Rosseland energy node",
+        "spectral_rate_int": "coefficient A1 of g^2 in 1/lambda at each Rosseland energy node",
+        "spectral_rate_np": "coefficient A2 of g^4 in 1/lambda at each Rosseland energy node",
+    }
+    for name, arr in rates.items():
+        dims = ("shell", "species", "weighting", "energy_node", "mass")[: arr.ndim]
+        ds[name] = with_attrs(xr.DataArray(arr, dims=dims), "m-1", meta[name])
+    ds["spectral_weight"] = kernels["spectral_weight"]
+    ds["spectral_energy"] = kernels["spectral_energy"]
+
+
+def _gamma(coeff_fn):
+    from .spectral import basis_coefficients
+
+    return basis_coefficients(coeff_fn)
+
+
+def spectral_sm(kernels, ff, weightings):
+    """A0 [1/m] at every Rosseland node: (shell, species, weighting, energy_node)."""
+    m0 = kernels["spectral_m0"].transpose(
+        "shell", "energy_node", "blocking", "weighting", "nucleon", "moment"
+    )
+    blockings = list(kernels["blocking"].values)
+    mw = list(kernels["weighting"].values)
+    arr = m0.values
+    ns, nj = arr.shape[:2]
+    out = np.zeros((ns, len(SPECIES), len(weightings), nj))
+    for i in range(ns):
+        mstar = float(kernels["effective_mass"].values[i])
+        for s_i, sp in enumerate(SPECIES):
+            s = me.SPECIES_SIGN[sp]
+            b = blockings.index(sp)
+            gam = np.array(
+                [
+                    _gamma(lambda q2, n=n, s=s, m=mstar: me.sm_coefficients(q2, m, s, *ff[n]))
+                    for n in NUCLEONS
+                ]
+            )  # (nucleon, moment)
+            for w_i, wt in enumerate(weightings):
+                k = mw.index("total" if wt == "total" else "transport")
+                out[i, s_i, w_i] = np.einsum("jnc,nc->j", arr[i, :, b, k], gam)
+    return out
+
+
+def _spectral_model(kernels, mediator, terms, model, masses, ff, variant, weightings):
+    """A0, A1(m), A2(m) [1/m] at every Rosseland node (shell, species, weighting, node[, m])."""
+    from .spectral import interpolate_mass
+
+    grid = kernels["spectral_mass"].values
+    a0 = spectral_sm(kernels, ff, weightings)
+    order = ("shell", "energy_node", "blocking", "weighting", "nucleon", "moment", "spectral_mass")
+    mp = {
+        p: interpolate_mass(kernels[f"spectral_m{p}"].transpose(*order).values, grid, masses, model)
+        for p in (1, 2)
+    }
+    blockings = list(kernels["blocking"].values)
+    mw = list(kernels["weighting"].values)
+    ns, nj = a0.shape[0], a0.shape[-1]
+    out = {name: np.zeros((ns, len(SPECIES), len(weightings), nj, len(masses))) for name in terms}
+    for i in range(ns):
+        mstar = float(kernels["effective_mass"].values[i])
+        for s_i, sp in enumerate(SPECIES):
+            s = me.SPECIES_SIGN[sp]
+            for name, term in terms.items():
+                gam = np.array(
+                    [
+                        _gamma(
+                            lambda q2, n=n, s=s, m=mstar, t=name: me.term_coefficients(
+                                mediator, t, q2, m, s, *ff[n], variant
+                            )
+                        )
+                        for n in NUCLEONS
+                    ]
+                )
+                blk = term_blocking(model, name, variant)
+                b = blockings.index(sp if blk == "sm" else "none")
+                flip = changes_species(mediator, name)
+                for w_i, wt in enumerate(weightings):
+                    full = wt == "total" or (wt == "transport_sink" and flip)
+                    k = mw.index("total" if full else "transport")
+                    arr = mp[term.propagator_power][i, :, b, k]  # (node, nucleon, moment, m)
+                    out[name][i, s_i, w_i] = np.einsum("jncm,nc->jm", arr, gam)
+    return a0, out
+
+
 def _coord_attrs(ds, kernels):
     for name in ds.coords:
-        if name in kernels.coords:
+        if name in kernels.coords and name != "weighting":
             ds[name].attrs.update(kernels[name].attrs)
     if "nucleon" in ds.coords:
         ds["nucleon"].attrs.update(units="1", long_name="target nucleon")
+    if "weighting" in ds.coords:
+        ds["weighting"].attrs.update(
+            units="1",
+            long_name="mean free path weighting: total rate, transport (1 - cos theta), "
+            "transport_sink (species-changing terms count fully; physics.md §3.7)",
+        )
+    if "energy_choice" in ds.coords:
+        ds["energy_choice"].attrs.update(
+            units="1", long_name="neutrino energy prescription (rosseland: Rosseland mean)"
+        )
 
 
 @numba.njit(parallel=True, fastmath=True, cache=True)
@@ -282,7 +421,8 @@ def _contract_masses(q2, r_int, r_np, m2):
 
 
 def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant="physical"):
-    """Coefficients of 1/lambda = A0 + A1(m) g^2 + A2(m) g^4 per shell, species, energy.
+    """Coefficients of 1/lambda = A0 + A1(m) g^2 + A2(m) g^4 per shell, species, energy,
+    weighting.
 
     Parameters
     ----------
@@ -299,7 +439,11 @@ def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant
     -------
     xarray.Dataset
         ``rate_sm`` [1/m], ``rate_int`` [1/m, coefficient of g^2], ``rate_np`` [1/m,
-        coefficient of g^4] and the vacuum-like ``rate_vac_*`` counterparts.
+        coefficient of g^4] and the vacuum-like ``rate_vac_*`` counterparts, on (shell,
+        species, energy_choice, weighting[, mass]); weighting ``total``, ``transport`` and,
+        for a model with a species-changing term, ``transport_sink`` (physics.md §3.7). With
+        spectral moments in the kernels also ``energy_choice = rosseland`` (the ``rate_*`` NaN
+        there) and ``spectral_rate_sm/int/np`` [1/m], ``spectral_weight`` [1] (physics.md §3.8).
     """
     spec = check_model(model)
     me._check_variant(variant)
@@ -317,44 +461,65 @@ def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant
     ff = form_factors or default_form_factors()
     mediator = spec["mediator"]
     terms = {t.name: t for t in me.MEDIATOR_TERMS[mediator]}
-    ns, nsp, ne, nm = (
+    for name, term in terms.items():
+        if (name, term.propagator_power) not in (("int", 1), ("np", 2)):
+            raise ConfigError(f"unsupported term structure {term}")
+    weightings = weightings_for(mediator, tuple(terms))
+    ns, nsp, ne, nw, nm = (
         kernels.sizes["shell"],
         len(SPECIES),
         kernels.sizes["energy_choice"],
+        len(weightings),
         masses.size,
     )
     out = {}
     for frame in ("medium", "vacuum"):
-        out[frame, "sm"] = np.zeros((ns, nsp, ne))
-        out[frame, "int"] = np.zeros((ns, nsp, ne, nm))
-        out[frame, "np"] = np.zeros((ns, nsp, ne, nm))
+        out[frame, "sm"] = np.zeros((ns, nsp, ne, nw))
+        out[frame, "int"] = np.zeros((ns, nsp, ne, nw, nm))
+        out[frame, "np"] = np.zeros((ns, nsp, ne, nw, nm))
     m2 = masses**2
     for (i, j, frame), blk in _blocks(kernels):
-        reduced = {name: np.zeros((nsp, blk.q0.size)) for name in ("int", "np")}
+        reduced = {name: np.zeros((nsp, nw, blk.q0.size)) for name in ("int", "np")}
+        factors = {wt: node_factor(wt, blk.q0, blk.q2, blk.energy) for wt in weightings}
         for s_i, sp in enumerate(SPECIES):
             s = me.SPECIES_SIGN[sp]
 
             def sm(nucleon, blk=blk, s=s):
                 return me.sm_coefficients(blk.q2, blk.m_kin, s, *ff[nucleon])
 
-            out[frame, "sm"][i, s_i, j] = _reduced(blk, s_i, sp, sm, "sm", frame).sum()
-            for name, term in terms.items():
-                if (name, term.propagator_power) not in (("int", 1), ("np", 2)):
-                    raise ConfigError(f"unsupported term structure {term}")
+            for w_i, wt in enumerate(weightings):
+                out[frame, "sm"][i, s_i, j, w_i] = _reduced(
+                    blk, s_i, sp, sm, "sm", frame, node_w=factors[wt]
+                ).sum()
+            for name in terms:
 
                 def red(nucleon, blk=blk, s=s, name=name):
                     return me.term_coefficients(
                         mediator, name, blk.q2, blk.m_kin, s, *ff[nucleon], variant
                     )
 
-                reduced[name][s_i] = _reduced(
-                    blk, s_i, sp, red, term_blocking(model, name, variant), frame
-                )
-        a_int, a_np = _contract_masses(blk.q2, reduced["int"], reduced["np"], m2)
-        out[frame, "int"][i, :, j] = a_int
-        out[frame, "np"][i, :, j] = a_np
-    dims = ("shell", "species", "energy_choice")
-    coords = {d_: kernels[d_].values for d_ in dims}
+                flip = changes_species(mediator, name)
+                for w_i, wt in enumerate(weightings):
+                    fac = 1.0 if (wt == "transport_sink" and flip) else factors[wt]
+                    reduced[name][s_i, w_i] = _reduced(
+                        blk, s_i, sp, red, term_blocking(model, name, variant), frame, node_w=fac
+                    )
+        a_int, a_np = _contract_masses(
+            blk.q2,
+            reduced["int"].reshape(nsp * nw, -1),
+            reduced["np"].reshape(nsp * nw, -1),
+            m2,
+        )
+        out[frame, "int"][i, :, j] = a_int.reshape(nsp, nw, nm)
+        out[frame, "np"][i, :, j] = a_np.reshape(nsp, nw, nm)
+    dims = ("shell", "species", "energy_choice", "weighting")
+    coords = {d_: kernels[d_].values for d_ in dims[:3]}
+    coords["weighting"] = list(weightings)
+    spectral = has_spectral(kernels)
+    if spectral:
+        coords["energy_choice"] = [*coords["energy_choice"], ROSSELAND]
+        for key, arr in out.items():
+            out[key] = np.concatenate([arr, np.full_like(arr[:, :, :1], np.nan)], axis=2)
     ds = xr.Dataset(coords={**coords, "mass": masses})
     ds["mass"].attrs.update(units="MeV", long_name=f"mediator mass ({mediator})")
     cname = spec["coupling_name"]
@@ -365,7 +530,7 @@ def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant
         ds[f"{prefix}_sm"] = with_attrs(
             xr.DataArray(out[frame, "sm"], dims=dims),
             "m-1",
-            f"SM {where} rate per volume A0 = 1/lambda_SM",
+            f"SM {where} rate per volume A0 = 1/lambda_SM (NaN at rosseland)",
         )
         ds[f"{prefix}_int"] = with_attrs(
             xr.DataArray(out[frame, "int"], dims=(*dims, "mass")),
@@ -377,7 +542,14 @@ def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant
             "m-1",
             f"{where} new-physics rate per unit {cname}^4 (coefficient A2 of {cname}^4)",
         )
-    ds["neutrino_energy"] = kernels["neutrino_energy"]
+    if spectral:
+        a0, a = _spectral_model(kernels, mediator, terms, model, masses, ff, variant, weightings)
+        rates = {"spectral_rate_sm": a0}
+        zero = np.zeros_like(next(iter(a.values())))
+        rates["spectral_rate_int"] = a.get("int", zero)
+        rates["spectral_rate_np"] = a.get("np", zero)
+        _add_spectral(ds, kernels, rates, weightings)
+    ds["neutrino_energy"] = _energies(kernels, spectral)
     _coord_attrs(ds, kernels)
     ds.attrs.update(
         model=model,
@@ -392,7 +564,9 @@ def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant
 def model_map(coefficients, couplings):
     """lambda, lambda_np, lambda_vac [m] on the (mass, coupling) grid from the coefficients.
 
-    1/lambda = A0 + A1 g^2 + A2 g^4 (in medium and vacuum-like); lambda_np = 1/(A2 g^4).
+    1/lambda = A0 + A1 g^2 + A2 g^4 (in medium and vacuum-like); lambda_np = 1/(A2 g^4). At
+    ``energy_choice = rosseland`` lambda = Sum_j w_j / (A0_j + A1_j g^2 + A2_j g^4), the
+    Rosseland mean (physics.md §3.8); lambda_np and lambda_sm likewise; vacuum-like NaN.
     """
     g = _check_grid("coupling", couplings)
     ds = coefficients.copy()
@@ -400,14 +574,24 @@ def model_map(coefficients, couplings):
     g2 = xr.DataArray(g**2, dims="coupling", coords={"coupling": g})
     inv = ds["rate_sm"] + ds["rate_int"] * g2 + ds["rate_np"] * g2 * g2
     inv_vac = ds["rate_vac_sm"] + ds["rate_vac_int"] * g2 + ds["rate_vac_np"] * g2 * g2
-    order = ("shell", "species", "energy_choice", "mass", "coupling")
+    lam, lam_np = 1.0 / inv, 1.0 / (ds["rate_np"] * g2 * g2)
+    lam_sm = 1.0 / ds["rate_sm"]
+    if "spectral_rate_sm" in ds:
+        w = ds["spectral_weight"]
+        a0, a1, a2 = (ds[f"spectral_rate_{t}"] for t in ("sm", "int", "np"))
+        is_r = ds["energy_choice"] == ROSSELAND
+        with np.errstate(divide="ignore"):
+            lam = xr.where(is_r, (w / (a0 + a1 * g2 + a2 * g2 * g2)).sum("energy_node"), lam)
+            lam_np = xr.where(is_r, (w / (a2 * g2 * g2)).sum("energy_node"), lam_np)
+            lam_sm = xr.where(is_r, (w / a0).sum("energy_node"), lam_sm)
+    order = ("shell", "species", "energy_choice", "weighting", "mass", "coupling")
     ds["lambda"] = with_attrs(
-        (1.0 / inv).transpose(*order),
+        lam.transpose(*order),
         "m",
         "in-medium mean free path, SM + interference + new physics",
     )
     ds["lambda_np"] = with_attrs(
-        (1.0 / (ds["rate_np"] * g2 * g2)).transpose(*order),
+        lam_np.transpose(*order),
         "m",
         "in-medium mean free path of the new-physics term alone",
     )
@@ -421,7 +605,7 @@ def model_map(coefficients, couplings):
         "m",
         "vacuum-like mean free path of the new-physics term alone",
     )
-    ds["lambda_sm"] = with_attrs(1.0 / ds["rate_sm"], "m", "SM in-medium mean free path")
+    ds["lambda_sm"] = with_attrs(lam_sm.transpose(*order[:4]), "m", "SM in-medium mean free path")
     ds["lambda_vac_sm"] = with_attrs(1.0 / ds["rate_vac_sm"], "m", "SM vacuum-like mean free path")
     ds["coupling"].attrs.update(
         units="1", long_name=f"coupling {coefficients.attrs.get('coupling_name')}"
@@ -431,284 +615,18 @@ def model_map(coefficients, couplings):
     return ds
 
 
-def rate_kernel(
-    *,
-    energy_mev,
-    temperature_mev,
-    m_eff_mev,
-    mu_eff_mev,
-    mu_nu_mev=0.0,
-    species="nubar",
-    frame="medium",
-    flux="pk",
-    model=None,
-    masses_mev=None,
-    couplings=None,
-    terms=("sm", "int", "np"),
-    form_factors=None,
-    variant="physical",
-    vacuum_mass_mev=939.0,
-    settings=None,
-    final_blocking=None,
-    neutrino_blocking=True,
-    precomputed=None,
-):
-    """1/lambda [1/m] of one shell by the kernel method (same physics as :func:`rate_direct`).
+def rate_kernel(**kwargs):
+    """1/lambda [1/m] of one shell by kernels (:func:`lightmed.mfp_reference.rate_kernel`)."""
+    from .mfp_reference import rate_kernel as _rate_kernel
 
-    Returns a scalar (SM only) or an array (mass, coupling) when ``model`` is given. Meant for
-    tests and benchmarks; the pipeline uses :func:`sm_rates` and :func:`model_coefficients`.
-    ``neutrino_blocking=False`` drops the outgoing-neutrino blocking of every term;
-    ``precomputed`` reuses a :func:`lightmed.kernels.shell_kernels` result of the same shell.
-    """
-    from .kernels import shell_kernels
-
-    res = precomputed or shell_kernels(
-        energy_mev=energy_mev,
-        temperature_mev=temperature_mev,
-        m_eff_mev=m_eff_mev,
-        mu_eff_mev=mu_eff_mev,
-        frame=frame,
-        flux=flux,
-        settings=settings,
-        vacuum_mass_mev=vacuum_mass_mev,
-        final_blocking=final_blocking,
-    )
-    ff = form_factors or default_form_factors()
-    nucleons = list(mu_eff_mev)
-    blk = _Block(
-        q0=res["q0"],
-        q2=res["q0"] ** 2 - res["q_abs"] ** 2,
-        weight=res["weight"],
-        kernels=np.array([[res["kernels"][n] for n in nucleons]]),
-        energy=float(energy_mev),
-        temperature=float(temperature_mev),
-        mu_nu=float(mu_nu_mev),
-        m_kin=res["mass_kin"],
-    )
-    s = me.SPECIES_SIGN[species]
-    eff_frame = frame if neutrino_blocking else "vacuum"
-
-    def contract(coeff_fn, blocking):
-        out = np.zeros_like(blk.q0)
-        for a, nucleon in enumerate(nucleons):
-            c = coeff_fn(nucleon)
-            kn = blk.kernels[0, a]
-            out += c[0] * kn[:, 0] + c[1] * kn[:, 1] + c[2] * kn[:, 2]
-        if eff_frame == "medium" and blocking == "sm":
-            out *= blocking_factor(blk.q0, blk.energy, blk.temperature, s * blk.mu_nu)
-        return out * blk.weight * (_RATE_PREFACTOR / blk.energy * _MEV_TO_INV_M)
-
-    rate_sm = 0.0
-    if "sm" in terms:
-        rate_sm = contract(lambda n: me.sm_coefficients(blk.q2, blk.m_kin, s, *ff[n]), "sm").sum()
-    if model is None:
-        return rate_sm
-    mediator = check_model(model)["mediator"]
-    masses = _check_grid("mass [MeV]", masses_mev)
-    g = _check_grid("coupling", couplings)
-    total = np.full((masses.size, g.size), rate_sm)
-    d = 1.0 / (blk.q2[None, :] - masses[:, None] ** 2)
-    for term in me.MEDIATOR_TERMS[mediator]:
-        if term.name not in terms:
-            continue
-        r = contract(
-            lambda n, t=term: me.term_coefficients(
-                mediator, t.name, blk.q2, blk.m_kin, s, *ff[n], variant
-            ),
-            term_blocking(model, term.name, variant),
-        )
-        a = (d**term.propagator_power) @ r
-        total = total + a[:, None] * g[None, :] ** term.coupling_power
-    return total
+    return _rate_kernel(**kwargs)
 
 
-# --------------------------------------------------------------------------------------------
-# direct nested quadrature (reference; slow)
-# --------------------------------------------------------------------------------------------
+def rate_direct(**kwargs):
+    """1/lambda [1/m] by nested quadrature (:func:`lightmed.mfp_reference.rate_direct`)."""
+    from .mfp_reference import rate_direct as _rate_direct
 
-
-def _phi_integrand(n, xx):
-    """Sum|M|^2/Phi at azimuth phi of p around q (explicit vectors, q along z)."""
-    phi = xx[0]
-    energy, e_n, pc, ps, ck, sk = xx[1], xx[2], xx[3], xx[4], xx[5], xx[6]
-    c0, c1, c2, rest = xx[7], xx[8], xx[9], xx[10]
-    # k = E (sin theta_kq, 0, cos theta_kq), p = (ps cos phi, ps sin phi, pc)
-    pk = energy * e_n - energy * (ps * math.cos(phi) * sk + pc * ck)
-    m2 = c0 + c1 * pk + c2 * pk * pk
-    if rest > 0.5:
-        return m2 / (e_n * energy)
-    return m2 / pk
-
-
-@functools.cache
-def _phi_callable():
-    """_phi_integrand as a compiled C callback for scipy's quad, built on first use: compiling
-    it at import cost every mfp job ~0.5 s although only the reference quadrature uses it."""
-    from scipy import LowLevelCallable
-
-    compiled = numba.cfunc("float64(intc, CPointer(float64))", cache=True)(_phi_integrand)
-    return LowLevelCallable(compiled.ctypes)
-
-
-def _fd(x):
-    return float(expit(-x))
-
-
-def rate_direct(
-    *,
-    energy_mev,
-    temperature_mev,
-    m_eff_mev,
-    mu_eff_mev,
-    mu_nu_mev=0.0,
-    species="nubar",
-    frame="medium",
-    flux="pk",
-    model=None,
-    mass_mev=None,
-    coupling=0.0,
-    terms=("sm", "int", "np"),
-    form_factors=None,
-    variant="physical",
-    vacuum_mass_mev=939.0,
-    thermal_cutoff=30.0,
-    epsrel=1e-8,
-):
-    """1/lambda [1/m] by nested adaptive quadrature over |q|, q0, E_N and phi.
-
-    Parameters
-    ----------
-    energy_mev, temperature_mev, m_eff_mev : float
-        E, T, m* [MeV].
-    mu_eff_mev : dict of str to float
-        mu*_N per nucleon [MeV]; the rate is summed over the given nucleons.
-    mu_nu_mev : float
-        Neutrino chemical potential of the blocking (Dirac mu_nu; 0 Majorana) [MeV].
-    species : {"nu", "nubar"}
-    frame : {"medium", "vacuum"}
-    flux : {"pk", "rest_frame"}
-    model : str, optional
-        Key of :data:`MODELS`; None = SM only.
-    mass_mev, coupling : float
-        Mediator mass [MeV] and coupling [1].
-    terms : tuple of str
-        Which of ``sm``, ``int``, ``np`` to include.
-    epsrel : float
-        Relative tolerance of the innermost integral (outer levels use 10x and 100x).
-
-    Notes
-    -----
-    [C21] Eq. 19 in the form of physics.md §3.2, integrated in the order |q| (outer), q0,
-    E_N, phi (inner, numerically, with p and k built as explicit vectors). Used by tests and
-    ``benchmarks/bench_mfp.py`` only.
-    """
-    if flux not in FLUXES:
-        raise ConfigError(f"flux = {flux!r} is not allowed")
-    ff = form_factors or default_form_factors()
-    e, t = float(energy_mev), float(temperature_mev)
-    mstar = float(m_eff_mev)
-    m_kin = mstar if frame == "medium" else float(vacuum_mass_mev)
-    s = me.SPECIES_SIGN[species]
-    mediator = None
-    if model is not None:
-        mediator = check_model(model)["mediator"]
-        if mass_mev is None or mass_mev <= 0:
-            raise InputError(f"mediator mass = {mass_mev} MeV must be > 0")
-        if coupling < 0:
-            raise InputError(f"coupling = {coupling} must be >= 0")
-    from scipy import integrate
-
-    phi_callable = _phi_callable()
-    rest = 1.0 if flux == "rest_frame" else 0.0
-    cut = float(thermal_cutoff)
-    opts = {"epsabs": 0.0, "limit": 200}
-    total = 0.0
-    for nucleon, mu in mu_eff_mev.items():
-        f1, fa = ff[nucleon]
-        e_occ_cut = occupation_cutoff(t, mstar, mu, cut)
-        p_cut = math.sqrt(e_occ_cut**2 - mstar**2)
-        e_cut = math.hypot(p_cut, m_kin)
-
-        def coeffs(q0, q2, f1=f1, fa=fa):
-            """c_n of the blocked sum of terms at this (q0, q2)."""
-            c = np.zeros(3)
-            mu_b = s * mu_nu_mev
-            block_sm = 1.0 if frame == "vacuum" else float(blocking_factor(q0, e, t, mu_b))
-            if "sm" in terms:
-                c += block_sm * np.array(me.sm_coefficients(q2, m_kin, s, f1, fa), float)
-            if mediator is not None:
-                for term in me.MEDIATOR_TERMS[mediator]:
-                    if term.name not in terms:
-                        continue
-                    blk = block_sm
-                    if term_blocking(model, term.name, variant) == "none":
-                        blk = 1.0
-                    dfac = (1.0 / (q2 - mass_mev**2)) ** term.propagator_power
-                    red = me.term_coefficients(mediator, term.name, q2, m_kin, s, f1, fa, variant)
-                    c += blk * coupling**term.coupling_power * dfac * np.array(red, float)
-            return c
-
-        def en_integrand(e_n, q0, qa, ck, sk, c, mu=mu):
-            p2 = e_n * e_n - m_kin * m_kin
-            pc = (2.0 * e_n * q0 + q0 * q0 - qa * qa) / (2.0 * qa)
-            ps = math.sqrt(max(0.0, p2 - pc * pc))
-            if frame == "medium":
-                occ = _fd((e_n - mu) / t) * _fd(-(e_n + q0 - mu) / t)
-            else:
-                occ = _fd((math.sqrt(max(p2, 0.0) + mstar**2) - mu) / t)
-            if occ == 0.0:
-                return 0.0
-            args = (e, e_n, pc, ps, ck, sk, c[0], c[1], c[2], rest)
-            val, _ = integrate.quad(phi_callable, 0.0, math.pi, args=args, epsrel=epsrel, **opts)
-            return e_n * occ * 2.0 * val
-
-        def q0_integrand(q0, qa, mu=mu, e_cut=e_cut, en_integrand=en_integrand):
-            q2 = q0 * q0 - qa * qa
-            e_minus = -0.5 * q0 + 0.5 * qa * math.sqrt(1.0 - 4.0 * m_kin**2 / q2)
-            lo = max(e_minus, m_kin)
-            if frame == "medium":
-                lo = max(lo, mu - q0 - cut * t)
-            if lo >= e_cut:
-                return 0.0
-            ck = (q0 * (2.0 * e - q0) + qa * qa) / (2.0 * e * qa)
-            sk = math.sqrt(max(0.0, 1.0 - ck * ck))
-            c = coeffs(q0, q2)
-            if frame == "medium":
-                edges = [mu - q0, mu]
-            else:
-                edges = [math.sqrt(mu**2 - mstar**2 + m_kin**2)] if mu > mstar else []
-            pts = sorted(x for x in edges if lo < x < e_cut)
-            val, _ = integrate.quad(
-                en_integrand,
-                lo,
-                e_cut,
-                args=(q0, qa, ck, sk, c),
-                points=pts or None,
-                epsrel=10 * epsrel,
-                **opts,
-            )
-            return val
-
-        def qa_integrand(qa, p_cut=p_cut, q0_integrand=q0_integrand):
-            x_cut = math.hypot(p_cut, m_kin)
-            lo = max(math.hypot(p_cut - qa, m_kin) - x_cut, -qa, -cut * t)
-            hi = min(math.hypot(p_cut + qa, m_kin) - x_cut, qa, 2.0 * e - qa)
-            if hi <= lo:
-                return 0.0
-            pts = [x for x in (0.0,) if lo < x < hi]
-            val, _ = integrate.quad(
-                q0_integrand, lo, hi, args=(qa,), points=pts or None, epsrel=100 * epsrel, **opts
-            )
-            return val
-
-        q_max = 2.0 * e + cut * t
-        pts = [e, 2.0 * e]
-        if mass_mev is not None:
-            pts += [x for x in (0.1 * mass_mev, mass_mev, 10.0 * mass_mev) if x < q_max]
-        pts = sorted(set(pts))
-        val, _ = integrate.quad(qa_integrand, 0.0, q_max, points=pts, epsrel=100 * epsrel, **opts)
-        total += val
-    return total * _RATE_PREFACTOR / e * _MEV_TO_INV_M
+    return _rate_direct(**kwargs)
 
 
 def lambda_direct(**kwargs):

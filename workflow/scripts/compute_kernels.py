@@ -16,6 +16,12 @@ def compute(snakemake, logger, params):
         read_artifact(snakemake.input.rmf_dirac, stage="rmf") if nature == "majorana" else None
     )
     kernels = compute_kernels(rmf, nature=nature, rmf_dirac=rmf_dirac, **params)
+    if "spectral_energy" in kernels:
+        logger.info(
+            "Rosseland: %d energy nodes per shell, moments at %d mediator masses",
+            kernels.sizes["energy_node"],
+            kernels.sizes["spectral_mass"],
+        )
     logger.info(
         "%d shells, energy choices %s, up to %d (q0, |q|) nodes per shell (refinement %s)",
         kernels.sizes["shell"],

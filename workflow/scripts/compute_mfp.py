@@ -15,10 +15,17 @@ def main(snakemake, logger):
     )
     for choice in mfp["energy_choice"].values:
         for species in mfp["species"].values:
-            lam = mfp["lambda_sm"].sel(energy_choice=choice, species=species).values
-            logger.info(
-                "lambda_SM %s %s [m]: %s", choice, species, " ".join(f"{x:.4g}" for x in lam)
-            )
+            for weighting in mfp["weighting"].values:
+                lam = mfp["lambda_sm"].sel(
+                    energy_choice=choice, species=species, weighting=weighting
+                )
+                logger.info(
+                    "lambda_SM %s %s %s [m]: %s",
+                    choice,
+                    species,
+                    weighting,
+                    " ".join(f"{x:.4g}" for x in lam.values),
+                )
     mfp.attrs.update(snapshot=snakemake.wildcards.snapshot)
     write_artifact(
         mfp,
