@@ -83,6 +83,7 @@ ENERGY_CHOICES: dict[str, str] = {
 WEIGHTINGS: dict[str, str] = {
     "total": "total rate",
     "transport": "transport rate",
+    "transport_sink": "transport rate, species-changing terms as sinks",
 }
 
 #: SN-core criteria ([C21] shell method, [ST21] radial method): what the criterion tests, in
