@@ -18,6 +18,10 @@ min_version("8.0")
 configfile: "config/config.yaml"
 
 
+# `snakemake --report report.html`: captioned figures and key tables (workflow/report/).
+report: "workflow/report/workflow.rst"
+
+
 try:
     validate_config(config, SCHEMA_PATH)
     check_references(config)
@@ -59,6 +63,7 @@ include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/rates.smk"
 include: "workflow/rules/sensitivity.smk"
 include: "workflow/rules/constraints.smk"
+include: "workflow/rules/report.smk"
 
 
 localrules:

@@ -154,3 +154,66 @@ def test_bad_sensitivity_config(config, edit, expected):
     edit(cfg)
     with pytest.raises(ConfigError, match=expected):
         smk.sensitivity_plan(cfg)
+
+
+def test_figures_show_no_internal_keys_and_no_stacked_fills(sens):
+    """Legends, titles and labels use the label registry; the excluded side is one opaque
+    raster (no translucent fill_between stacks), legends sit outside the axes."""
+    from figure_text import assert_no_internal_keys, legend_texts
+    from matplotlib.collections import PolyCollection, QuadMesh
+
+    figs = [
+        bp.plot_summary(
+            "scalar",
+            sens,
+            {},
+            {"lnv_scalar": sn_core_bounds("lnv_scalar")},
+            [],
+            STYLE,
+            (1e-7, 1e-1),
+            13.8,
+        ),
+        bp.plot_normalisation(sens, "resnova3+darwin", "scalar", STYLE, (1e-7, 1e-1)),
+    ]
+    for fig in figs:
+        ax = fig.axes[0]
+        assert_no_internal_keys(fig)
+        assert ax.get_legend() is None and fig.legends  # outside the data
+        filled = [  # translucent fills stack into mud; islands are hatched, never filled
+            c
+            for c in ax.collections
+            if isinstance(c, PolyCollection)
+            and c.get_facecolor().size
+            and c.get_facecolor()[:, 3].max() > 0
+        ]
+        assert not filled
+    assert len([c for c in figs[0].axes[0].collections if isinstance(c, QuadMesh)]) == 1
+    texts = legend_texts(figs[0])
+    assert r"diffusion time: $\tau$ > 10 s" not in texts  # synthetic bounds: no description
+    assert "diffusion time" in texts
+    assert any(t.startswith(r"solar $^8$B + hep") for t in texts)
+
+
+def test_combination_is_drawn_under_single_detectors(sens):
+    """RES-NOVA-3 alone stays visible where the combination coincides with it."""
+    single = {**sens}
+    for src in ("sn_marginalised", "solar"):
+        ds = sens[src, "resnova3+darwin"].copy()
+        ds.attrs.update(combo="resnova3")
+        single[src, "resnova3"] = ds
+    fig = bp.plot_by_combo(
+        single,
+        ["sn_marginalised", "solar"],
+        ["resnova3", "resnova3+darwin"],
+        "scalar",
+        STYLE,
+        (1e-7, 1e-1),
+        "test",
+    )
+    lines = [ln for ln in fig.axes[0].get_lines() if ln.get_linewidth() > 1]
+    wide = [i for i, ln in enumerate(lines) if ln.get_linewidth() > 3]
+    thin = [i for i, ln in enumerate(lines) if ln.get_linewidth() <= 3]
+    assert wide and thin and max(wide) < min(thin)  # combination first, i.e. underneath
+    assert {ln.get_color() for ln in lines} == {bp.source_colour("sn_marginalised"), "C1"}
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "RES-NOVA-3 + DARWIN" in texts and "RES-NOVA-3" in texts

@@ -6,6 +6,8 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 import xarray as xr
+from figure_text import assert_no_internal_keys, legend_texts
+from matplotlib.collections import QuadMesh
 from test_diffusion import SETTINGS, TIMES, make_profile, make_rosseland_mfp
 from test_radial import settings as radial_settings
 from test_radial import shell_profile
@@ -51,17 +53,42 @@ def test_quoted_curves_reference_lines_and_profile_labels(tmp_path):
     bl = PRESETS["bl_vector"]
     c21 = sn_core_bounds(combine_snapshots(per), bl, SETTINGS, TIMES)
     fig = plot_bounds(c21, radial_two_profiles(bl), STYLE, "$g_{B-L}$")
-    labels = fig.axes[0].get_legend_handles_labels()[1]
-    assert "Delta t > 10 s on t5 (t_pb = 5 s) ([C21] Eq. 22) [rosseland, transport]" in labels
-    assert any(
-        lab.startswith("[C21] choice (mu_nu_plus_pi_T, total): dt_10s on t5") for lab in labels
+    labels = legend_texts(fig)
+    assert (
+        r"diffusion time: $\Delta t$ > 10 s; t5, $t_{\rm pb}$ = 5 s "
+        "[Rosseland mean, transport rate]" in labels
     )
-    radial = [lab for lab in labels if lab.startswith("[ST21]")]
-    assert any("early (t_pb = 1 s)" in lab for lab in radial)
-    assert any("late (t_pb = 0.7 s)" in lab for lab in radial)
-    assert len(set(radial)) == len(radial)
+    assert any(
+        lab.startswith(r"diffusion time: $\Delta t$ > 10 s; t5")
+        and lab.endswith(r"[$E=\mu_\nu+\pi T$, total rate]")
+        for lab in labels
+    )
+    assert r"early, $t_{\rm pb}$ = 1 s" in labels
+    assert r"late, $t_{\rm pb}$ = 0.7 s" in labels
+    assert r"diffusion time: $\tau$ > 10 s" in labels
+    assert len(set(labels)) == len(labels)
+    # the excluded side is shaded: a raster under the curves, covering high couplings only
+    mesh = [c for c in fig.axes[0].collections if isinstance(c, QuadMesh)]
+    assert len(mesh) == 1
+    assert_no_internal_keys(fig, extra=["dt_10s", "rosseland", "mu_nu_plus_pi_T"])
     fig.savefig(tmp_path / "b.png")
     assert (tmp_path / "b.png").stat().st_size > 1000
+
+
+def test_thresholds_in_labels_follow_the_artifact():
+    """A 3 s criterion is labelled 3 s (the description is the artifact's)."""
+    from lightmed.models import labels as L
+
+    assert L.criterion("dt_10s", "Delta t > 3 s on x (t_pb = 1 s) ([C21] Eq. 22)") == (
+        r"diffusion time: $\Delta t$ > 3 s"
+    )
+    assert L.criterion("nur_retrapping", "nu_R re-trapping sum > 250 (...)").endswith("> 250")
+    assert L.criterion("dt_10s", None) == "diffusion time"
+    assert L.snapshot("c21_t1s", 1.0) == r"[C21] profile, $t_{\rm pb}$ = 1 s"
+    assert L.snapshot("mine", None, {"mine": "my SFHo run"}) == "my SFHo run"
+    assert L.snapshots([("c21_t1s", 1.0), ("c21_t5s", 5.0)]).endswith("= 1 s, 5 s")
+    assert L.species("nubar") == r"$\bar\nu_e$"
+    assert L.detector("resnova3+darwin") == "RES-NOVA-3 + DARWIN"
 
 
 def test_not_applicable_model_is_said_on_the_figure():
@@ -72,4 +99,5 @@ def test_not_applicable_model_is_said_on_the_figure():
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "not applicable" in texts and "nu_e" in texts
     assert not fig.axes[0].get_lines()  # no bound drawn: nothing applies
+    assert_no_internal_keys(fig)
     assert isinstance(c21, xr.Dataset)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import xarray as xr
 
@@ -41,6 +43,26 @@ def test_profiles_and_rmf_artifacts(pipeline):
 def test_second_run_has_nothing_to_do(pipeline):
     proc = run_snakemake(pipeline, "-n")
     assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_report_is_self_contained_and_captions_every_figure(pipeline):
+    """`snakemake --report report.html` (README): one HTML file, no external resource, every
+    png figure and both key tables in it, every caption rendered."""
+    proc = run_snakemake(pipeline, "--report", "report.html")
+    html = (pipeline / "report.html").read_text()
+    assert "Report created" in proc.stdout + proc.stderr
+    assert not re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+    figures = sorted((pipeline / "results" / "figures").glob("*.png"))
+    assert len(figures) >= 15
+    for png in figures:
+        assert png.name in html, f"{png.name} not in the report"
+    for table in ("sn_core_bounds.csv", "detector_bounds.csv"):
+        assert table in html
+    for caption in ("Inputs: ``results/fluxes", "Projected CEvNS bounds of the summary"):
+        assert caption.split("``")[0].strip() in html
+    tables = pipeline / "results" / "tables"
+    head = (tables / "sn_core_bounds.csv").read_text().splitlines()[0]
+    assert head.startswith("model,coupling,bound,m = 0.01 MeV")
 
 
 def test_lint_is_clean(pipeline):

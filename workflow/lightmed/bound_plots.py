@@ -24,12 +24,15 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import matplotlib
+import matplotlib.lines
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from .errors import InputError
+from .models import labels as registry_labels
 from .sn_core import headline_curves as sn_core_headline_curves
 
 MEDIATOR = {"vector": "m_{Z'}", "scalar": "m_\\phi", "bl_vector": "m_{Z'}"}
@@ -38,21 +41,35 @@ COUPLING_LABEL = {
     "scalar": r"$g=\sqrt{g_\nu g_q}$  (scalar $\phi$, [ST21], $Q_s=14A+1.1Z$)",
     "bl_vector": r"$g_{B-L}$  (U(1)$_{B-L}$ Z$'$)",
 }
-SOURCE_LABEL = {
-    "sn_ccsn": "CC SN (27 M$_\\odot$, 10 kpc)",
-    "sn_failed": "failed SN (40 M$_\\odot$, 10 kpc)",
-    "sn_marginalised": "SN, weaker of CC/failed",
-    "solar": "solar $^8$B + hep, 1 yr",
-    "atmospheric": "atmospheric, 1 yr",
+SOURCE_LABEL = registry_labels.SOURCES
+DETECTOR_LABEL = registry_labels.DETECTORS
+#: One colour per neutrino source (all figures), one line style per detector set.
+SOURCE_COLOUR = {
+    "sn_ccsn": "C0",
+    "sn_failed": "C4",
+    "sn_marginalised": "C0",
+    "solar": "C1",
+    "atmospheric": "C2",
 }
-DETECTOR_LABEL = {
-    "resnova1": "RES-NOVA-1 (2.4 t Pb)",
-    "resnova3": "RES-NOVA-3 (456 t Pb)",
-    "darwin": "DARWIN (40 t Xe)",
-    "xenonnt": "XENONnT (4 t Xe)",
-    "darwin_x1teff": "DARWIN, XENON1T eff.",
-    "xenonnt_x1teff": "XENONnT, XENON1T eff.",
+COMBO_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)))
+#: Colours of the SN-core bounds on summary figures (per method), after the sources'.
+SN_CORE_COLOURS = ("C3", "C6", "C5", "k", "C7")
+#: Line style per SN-core criterion (summary figures).
+CRITERION_STYLE = {
+    "dt_10s": "-",
+    "dt_2sm": "--",
+    "nur_conversion": "-.",
+    "nur_retrapping": ":",
+    "eos_indicative": (0, (1, 3)),
+    "tau_10s": "-",
+    "tau_100s": ":",
+    "n_scatter_1": "-.",
+    "n_scatter_1_nux": (0, (3, 1, 1, 1)),
 }
+#: Fill of the region excluded by any detector projection (one pale blue, opaque: no stacked
+#: alpha; limits from real data are shaded grey over it, lightmed.constraint_plots).
+EXCLUDED_FILL = {"color": "#dce6f2", "alpha": 1.0}
+
 
 #: Per summary figure: the axis coupling and, per artifact model, the factor mapping the
 #: artifact's coupling to it (see the module docstring). ``scalar_factor`` is filled in from
@@ -77,14 +94,95 @@ SUMMARY_AXES: dict[str, dict[str, object]] = {
 }
 
 
-def label(name: str) -> str:
-    """Legend text for a combo ('a+b'), source or detector key."""
-    if name in SOURCE_LABEL:
-        return SOURCE_LABEL[name]
-    return " + ".join(
-        DETECTOR_LABEL.get(d, d).split(" (")[0] if "+" in name else DETECTOR_LABEL.get(d, d)
-        for d in name.split("+")
+def label(name: str, overrides: Mapping | None = None) -> str:
+    """Legend text for a combo ('a+b'), source or detector key (label registry)."""
+    if name in SOURCE_LABEL or (overrides and name in overrides and "+" not in name):
+        return registry_labels.source(name, overrides)
+    return registry_labels.detector(name, overrides)
+
+
+def source_colour(source: str, k: int = 0) -> str:
+    """The colour of a neutrino source (a new source takes the k-th spare colour)."""
+    return SOURCE_COLOUR.get(source, ("C7", "C5", "C6", "C8")[k % 4])
+
+
+def combo_style(combos: Sequence[str], combo: str) -> dict:
+    """Line style of a detector set: single detectors cycle through :data:`COMBO_STYLES`, a
+    combination is a wide translucent solid band drawn underneath them."""
+    if "+" in combo:
+        return {"ls": "-", "lw": 4.0, "alpha": 0.4}
+    singles = [c for c in combos if "+" not in c]
+    return {"ls": COMBO_STYLES[singles.index(combo) % len(COMBO_STYLES)], "lw": 1.5, "alpha": 1}
+
+
+def excluded_mask(
+    ds: xr.Dataset, grid: np.ndarray, factor: float = 1.0, sigma: float | None = None
+) -> np.ndarray:
+    """Boolean (coupling grid, mass): the coupling lies in an excluded interval."""
+    sub = ds.sel(sigma_norm=ds["sigma_norm"].values[0] if sigma is None else sigma)
+    lower = sub["excluded_lower"].transpose("mass", ...).values * factor
+    upper = sub["excluded_upper"].transpose("mass", ...).values * factor
+    g = grid[:, None, None]
+    inside = (g >= lower[None]) & (g <= np.where(np.isnan(upper), np.inf, upper)[None])
+    return np.nan_to_num(inside, nan=0).astype(bool).any(axis=-1)
+
+
+def shade_excluded(ax, mass: np.ndarray, grid: np.ndarray, mask: np.ndarray, **style) -> None:
+    """Fill the excluded (mass, coupling) cells in one opaque colour, under the curves.
+
+    One raster for the union of all sensitivities: no stacked translucent fills, no seams
+    between fill_between patches, allowed islands stay white.
+    """
+    if not mask.any():
+        return
+    style = {**EXCLUDED_FILL, **style}
+    cmap = matplotlib.colors.ListedColormap([style["color"]])
+    ax.pcolormesh(
+        _edges(mass),
+        _edges(grid),
+        np.ma.masked_where(~mask, np.ones(mask.shape)),
+        cmap=cmap,
+        alpha=style["alpha"],
+        shading="flat",
+        zorder=style.get("zorder", 0.5),
+        rasterized=True,
     )
+
+
+def _edges(x: np.ndarray) -> np.ndarray:
+    """Cell edges of a log-spaced axis (geometric midpoints)."""
+    x = np.asarray(x, float)
+    mid = np.sqrt(x[1:] * x[:-1])
+    return np.concatenate([[x[0] ** 2 / mid[0]], mid, [x[-1] ** 2 / mid[-1]]])
+
+
+def legend_outside(fig, ax, groups: Sequence[tuple[str, list, list]] = (), fontsize=7) -> None:
+    """One legend to the right of the axes, in titled groups; labelled artists that no group
+    lists (e.g. limits drawn by another module) follow under "other"."""
+    handles, texts = [], []
+    listed = set()
+    for title, hs, ts in groups:
+        if not hs:
+            continue
+        handles.append(matplotlib.lines.Line2D([], [], ls="none"))
+        texts.append(title)
+        handles += list(hs)
+        texts += list(ts)
+        listed.update(id(h) for h in hs)
+    rest = [(h, t) for h, t in zip(*ax.get_legend_handles_labels(), strict=True)]
+    rest = [(h, t) for h, t in rest if id(h) not in listed and not t.startswith("_")]
+    if rest and groups:
+        handles.append(matplotlib.lines.Line2D([], [], ls="none"))
+        texts.append("limits from data, other")
+    handles += [h for h, _ in rest]
+    texts += [t for _, t in rest]
+    if not handles:
+        return
+    leg = fig.legend(handles, texts, loc="outside right upper", fontsize=fontsize, frameon=False)
+    titles = {g[0] for g in groups} | {"limits from data, other"}
+    for text in leg.get_texts():
+        if text.get_text() in titles:
+            text.set_fontweight("bold")
 
 
 def index_sensitivities(datasets: Iterable[xr.Dataset]) -> dict[tuple[str, str], xr.Dataset]:
@@ -104,8 +202,12 @@ def new_axes(
     coupling_range: Sequence[float],
     ylabel: str | None = None,
     mass_symbol: str = "m",
+    legend_width: float = 0.0,
 ):
-    fig, ax = plt.subplots(figsize=(style["width_in"], style["height_in"]))
+    """Log-log axes; ``legend_width`` [inch] widens the figure for a legend outside."""
+    fig, ax = plt.subplots(
+        figsize=(style["width_in"] + legend_width, style["height_in"]), layout="constrained"
+    )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(f"${MEDIATOR.get(model, mass_symbol)}$ [MeV]")
@@ -116,35 +218,46 @@ def new_axes(
 
 def draw_sensitivity(
     ax, ds: xr.Dataset, sigma: float | None = None, factor: float = 1.0, fill: bool = False, **line
-) -> None:
+):
     """Boundary of every excluded interval (bound + island edges), optionally shaded.
 
-    The lowest edge (the bound) is drawn with ``line``; the edges of allowed islands above it
-    in the same colour, thinner.
+    The lowest edge (the bound) is drawn with ``line`` (its handle is returned); the edges of
+    allowed islands above it in the same colour, thinner; ``fill`` shades the excluded region
+    (:func:`shade_excluded`).
     """
     sub = ds.sel(sigma_norm=ds["sigma_norm"].values[0] if sigma is None else sigma)
     mass = ds["mass"].values
     lower = sub["excluded_lower"].values * factor
     upper = sub["excluded_upper"].values * factor
-    top = ax.get_ylim()[1] * 10
     (h,) = ax.plot(mass, lower[:, 0], **line)
     thin = {k: v for k, v in line.items() if k not in ("label", "lw", "linewidth")}
     for k in range(1, lower.shape[1]):
         if np.isfinite(lower[:, k]).any():
             ax.plot(mass, upper[:, k - 1], lw=0.8, **thin)
             ax.plot(mass, lower[:, k], lw=0.8, **thin)
-    if fill:
-        for k in range(lower.shape[1]):
-            lo, hi = lower[:, k], np.minimum(np.where(np.isinf(upper[:, k]), top, upper[:, k]), top)
-            ok = np.isfinite(lo)
-            ax.fill_between(
+            ok = np.isfinite(lower[:, k]) & np.isfinite(upper[:, k - 1])
+            ax.fill_between(  # the allowed island as a region: hatch only, no fill (no mud)
                 mass,
-                np.where(ok, lo, np.nan),
-                np.where(ok, hi, np.nan),
-                color=h.get_color(),
-                alpha=0.12,
+                upper[:, k - 1],
+                lower[:, k],
+                where=ok,
+                facecolor="none",
+                edgecolor=h.get_color(),
+                hatch="....",
                 lw=0,
+                zorder=1,
             )
+    if fill:
+        shade_excluded(
+            ax, mass, coupling_grid(ax), excluded_mask(ds, coupling_grid(ax), factor, sigma)
+        )
+    return h
+
+
+def coupling_grid(ax, num: int = 600) -> np.ndarray:
+    """Log grid over the axes' coupling range (and a decade beyond) for the excluded raster."""
+    lo, hi = ax.get_ylim()
+    return np.geomspace(lo / 10, hi * 10, num)
 
 
 def annotate(ax, ds: xr.Dataset, extra: str = "") -> None:
@@ -180,57 +293,157 @@ def plot_by_combo(
     coupling_range,
     title: str,
 ):
-    """Colours = detector combinations, line styles = sources (first sigma_norm of each)."""
-    fig, ax = new_axes(style, model, coupling_range)
-    colours = plt.get_cmap("tab10")(np.arange(len(combos)))
-    styles = ["-", "--", ":", "-."]
+    """Colour = neutrino source, line style = detector set (first sigma_norm of each).
+
+    Combinations are drawn first, thick and light, so single detectors stay visible on top
+    where the combination coincides with one of them; the excluded side (union) is shaded.
+    """
+    names = style.get("labels") or {}
+    fig, ax = new_axes(style, model, coupling_range, legend_width=1.6)
     first = None
-    for c, combo in zip(colours, combos, strict=True):
-        for ls, src in zip(styles, sources, strict=False):
+    masks = []
+    src_handles, combo_handles = {}, {}
+    order = sorted(combos, key=lambda c: "+" not in c)  # combinations underneath
+    for combo in order:
+        line = combo_style(combos, combo)
+        for k, src in enumerate(sources):
             ds = sens.get((src, combo))
             if ds is None:
                 continue
             first = first or ds
-            draw_sensitivity(
-                ax,
-                ds,
-                color=c,
-                ls=ls,
-                lw=1.6,
-                label=f"{label(combo)}, {label(src)} ({sigma_text(ds)})",
+            colour = source_colour(src, k)
+            draw_sensitivity(ax, ds, color=colour, **line)
+            masks.append((ds["mass"].values, excluded_mask(ds, coupling_grid(ax))))
+            src_handles.setdefault(
+                src,
+                matplotlib.lines.Line2D(
+                    [], [], color=colour, lw=2, label=f"{label(src, names)} ({sigma_text(ds)})"
+                ),
             )
+            combo_handles.setdefault(
+                combo,
+                matplotlib.lines.Line2D([], [], color="0.2", label=label(combo, names), **line),
+            )
+    _shade_union(ax, masks)
     if first is not None:
         annotate(
-            ax, first, "thick: smallest excluded coupling; thin: edges of allowed islands above it"
+            ax,
+            first,
+            "shaded: excluded; dotted regions: allowed islands of the curve of that colour",
         )
     ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=6, loc="lower right")
+    legend_outside(
+        fig,
+        ax,
+        [
+            (
+                "sources (colour)",
+                list(src_handles.values()),
+                [h.get_label() for h in src_handles.values()],
+            ),
+            (
+                "detectors (line)",
+                list(combo_handles.values()),
+                [h.get_label() for h in combo_handles.values()],
+            ),
+        ],
+    )
     return fig
 
 
+def _shade_union(ax, masks: Sequence[tuple[np.ndarray, np.ndarray]], **style) -> None:
+    """Shade the union of excluded regions drawn on one mass grid (skip mismatched grids)."""
+    if not masks:
+        return
+    mass = masks[0][0]
+    union = np.zeros_like(masks[0][1])
+    for m, mask in masks:
+        if m.shape == mass.shape and np.allclose(m, mass):
+            union |= mask
+    shade_excluded(ax, mass, coupling_grid(ax), union, **style)
+
+
 def plot_normalisation(sens: Mapping, combo: str, model: str, style: Mapping, coupling_range):
-    """Every sigma_norm of every source of one combination (line style = sigma index)."""
-    fig, ax = new_axes(style, model, coupling_range)
+    """Every sigma_norm of every source of one combination (colour = source, line style =
+    sigma_norm)."""
+    names = style.get("labels") or {}
+    fig, ax = new_axes(style, model, coupling_range, legend_width=1.6)
     sources = [s for (s, c) in sens if c == combo]
-    colours = plt.get_cmap("tab10")(np.arange(len(sources)))
     styles = ["-", "--", ":", "-."]
-    for col, src in zip(colours, sources, strict=True):
+    masks = []
+    for k, src in enumerate(sources):
         ds = sens[src, combo]
         for ls, s in zip(styles, ds["sigma_norm"].values, strict=False):
             draw_sensitivity(
                 ax,
                 ds,
                 sigma=float(s),
-                color=col,
+                color=source_colour(src, k),
                 ls=ls,
                 lw=1.4,
-                label=f"{label(src)}, $\\sigma_x$ = {s:.0%}",
+                label=f"{label(src, names)}, $\\sigma_x$ = {s:.0%}",
             )
+            masks.append((ds["mass"].values, excluded_mask(ds, coupling_grid(ax), sigma=float(s))))
+    _shade_union(ax, masks)
     if sources:
-        annotate(ax, sens[sources[0], combo], f"detectors: {label(combo)}")
+        annotate(ax, sens[sources[0], combo], f"detectors: {label(combo, names)}; shaded: excluded")
     ax.set_title("Flux-normalisation uncertainty", fontsize=9)
-    ax.legend(fontsize=6, loc="lower right")
+    legend_outside(fig, ax)
     return fig
+
+
+def _merge_identical(group: Mapping[str, xr.Dataset], titles: Mapping) -> dict[str, xr.Dataset]:
+    """{legend title: dataset}; a model whose bounds equal another's on every criterion it has
+    is drawn once, under the other's title (e.g. the radial method sees only the nucleon
+    charge, so the LNV scalar's diffusion-time bounds are the LNC scalar's)."""
+    out: dict[str, xr.Dataset] = {}
+    for name, ds in group.items():
+        title = titles.get(name, name)
+        for known, other in list(out.items()):
+            if "headline" in ds or "headline" in other:
+                continue
+            common = np.intersect1d(ds["criterion"].values, other["criterion"].values)
+            a = ds["coupling_bound"].sel(criterion=common)
+            b = other["coupling_bound"].sel(criterion=common)
+            if common.size and a.shape == b.shape and np.allclose(a, b, equal_nan=True):
+                big, small = (
+                    (ds, other)
+                    if ds.sizes["criterion"] > other.sizes["criterion"]
+                    else (
+                        other,
+                        ds,
+                    )
+                )
+                same = f"{title} = {known}" if big is other else f"{known} = {title}"
+                out.pop(known)
+                out[
+                    same
+                    if big.sizes["criterion"] == small.sizes["criterion"]
+                    else (
+                        f"{title if big is ds else known} (and {known if big is ds else title} "
+                        "where it applies)"
+                    )
+                ] = big
+                break
+        else:
+            out[title] = ds
+    return out
+
+
+def _note_criterion(crit: dict, c: str, ds: xr.Dataset, snap, names: Mapping) -> None:
+    """Collect the legend text of criterion ``c`` and the snapshots it is drawn on."""
+    desc = None
+    if "criterion_description" in ds:
+        d = ds["criterion_description"].sel(criterion=c)
+        if snap is not None and "snapshot" in d.dims:
+            d = d.sel(snapshot=snap)
+        desc = str(np.ravel(d.values)[0])
+    text, snaps = crit.setdefault(c, (registry_labels.criterion(c, desc), []))
+    if snap is not None:
+        t = ds["snapshot_time"].sel(snapshot=snap) if "snapshot_time" in ds else None
+        entry = (snap, float(t) if t is not None and t.ndim == 0 else None)
+        if entry not in snaps:
+            snaps.append(entry)
 
 
 def read_limit_csv(path: str | Path) -> pd.DataFrame:
@@ -270,74 +483,66 @@ def plot_summary(
         model, {"axis": labels["axis"], "detector_factor": "1", "sn_core": {model: labels["title"]}}
     )
     factor = math.sqrt(scalar_cn_over_cq) if axis["detector_factor"] != "1" else 1.0
-    fig, ax = new_axes(style, model, coupling_range, axis["axis"], labels["mass"])
+    names = style.get("labels") or {}
+    fig, ax = new_axes(style, model, coupling_range, axis["axis"], labels["mass"], 2.3)
+    first = None
+    masks, det_h, det_t, sn_h, sn_t, crit, det_sets = [], [], [], [], [], {}, set()
+    for k, ((src, combo), ds) in enumerate(sens.items()):
+        first = first or ds
+        det_h.append(draw_sensitivity(ax, ds, factor=factor, color=source_colour(src, k), lw=1.8))
+        det_t.append(f"{label(src, names)} ({sigma_text(ds)})")
+        det_sets.add(label(combo, names))
+        masks.append((ds["mass"].values, excluded_mask(ds, coupling_grid(ax), factor)))
+    _shade_union(ax, masks, zorder=0.3)  # projections under the limits from data
     if constraints:
         from .constraint_plots import shade_constraints
 
         shade_constraints(ax, constraints, factor=factor)
-    colours = iter(plt.get_cmap("tab10")(np.arange(10)))
-    first = None
-    for (src, combo), ds in sens.items():
-        first = first or ds
-        draw_sensitivity(
-            ax,
-            ds,
-            factor=factor,
-            color=next(colours),
-            lw=1.8,
-            fill=True,
-            label=f"CE$\\nu$NS {label(src)}: {label(combo)} ({sigma_text(ds)})",
-        )
-    styles = {
-        "dt_10s": "-",
-        "dt_2sm": "--",
-        "nur_conversion": "-.",
-        "nur_retrapping": ":",
-        "eos_indicative": (0, (1, 3)),
-        "tau_10s": "-",
-        "tau_100s": ":",
-        "n_scatter_1": "-.",
-        "n_scatter_1_nux": (0, (3, 1, 1, 1)),
-    }
+    colours = iter(SN_CORE_COLOURS * 4)
     for method, group in (
-        ("SN core [C21] shells", sn_core),
-        ("SN core [ST21] radial", sn_core_radial),
+        ("[C21] shells", sn_core),
+        ("[ST21] radial", sn_core_radial),
     ):
-        for name, ds in group.items():
+        for name, ds in _merge_identical(group, axis["sn_core"]).items():
             col = next(colours)
+            drawn = False
             if "headline" in ds:  # shell method: the quoted curves (pairing, headline choice)
                 for curve in sn_core_headline_curves(ds):
+                    c = curve["criterion"]
                     ax.plot(
                         ds["mass"].values,
                         curve["bound"].values,
                         color=col,
-                        ls=styles.get(curve["criterion"], "-"),
-                        lw=1.1,
-                        label=f"{method}: {axis['sn_core'].get(name, name)}, "
-                        f"{curve['criterion']} ({curve['snapshot']})",
+                        ls=CRITERION_STYLE.get(c, "-"),
+                        lw=1.3,
                     )
-                continue
-            bound = ds["coupling_bound"]
-            if "status" in ds:  # radial method: only the criteria that apply
-                bound = bound.where(ds["status"] == "")
-            for crit in bound["criterion"].values:
-                da = bound.sel(criterion=crit)
-                other = [d for d in da.dims if d != "mass"]
-                flat = da.transpose("mass", *other).values.reshape(da.sizes["mass"], -1)
-                ls = styles.get(str(crit), "-")
-                for j in range(flat.shape[1]):
+                    drawn = True
+                    _note_criterion(crit, c, ds, curve["snapshot"], names)
+            else:
+                bound = ds["coupling_bound"]
+                if "status" in ds:  # radial method: only the criteria that apply
+                    bound = bound.where(ds["status"] == "")
+                for c in bound["criterion"].values:
+                    da = bound.sel(criterion=c)
+                    other = [d for d in da.dims if d != "mass"]
+                    flat = da.transpose("mass", *other).values.reshape(da.sizes["mass"], -1)
+                    if not np.isfinite(flat).any():
+                        continue
                     ax.plot(
                         ds["mass"].values,
-                        flat[:, j],
+                        flat,
                         color=col,
-                        ls=ls,
-                        lw=1.1,
-                        label=(
-                            f"{method}: {axis['sn_core'].get(name, name)}, {crit}"
-                            if j == 0
-                            else None
-                        ),
+                        ls=CRITERION_STYLE.get(str(c), "-"),
+                        lw=0.9,
                     )
+                    drawn = True
+                    for snap in (
+                        np.atleast_1d(ds["snapshot"].values) if "snapshot" in ds.coords else [None]
+                    ):
+                        _note_criterion(crit, str(c), ds, snap, names)
+            if drawn:
+                sn_h.append(matplotlib.lines.Line2D([], [], color=col, lw=2))
+                sn_t.append(f"{method}: {name}")
     for entry, path in external:
         df = read_limit_csv(path)
         ax.plot(
@@ -352,7 +557,7 @@ def plot_summary(
         annotate(
             ax,
             first,
-            "detectors: shaded = excluded (islands left white)"
+            "shaded: excluded by a CE$\\nu$NS projection; dotted: allowed islands"
             + ("" if axis["sn_core"] else "\nno SN-core bound for this coupling structure"),
         )
     ax.set_title(
@@ -363,5 +568,22 @@ def plot_summary(
         }.get(model, f"{labels['title']}: all lightmed bounds"),
         fontsize=9,
     )
-    ax.legend(fontsize=5.5, loc="lower right", ncol=1)
+    crit_h = [
+        matplotlib.lines.Line2D([], [], color="0.3", ls=CRITERION_STYLE.get(c, "-"), lw=1.3)
+        for c in crit
+    ]
+    crit_t = [
+        f"{text} ({registry_labels.snapshots(snaps, names)})" if snaps else text
+        for text, snaps in crit.values()
+    ]
+    legend_outside(
+        fig,
+        ax,
+        [
+            ("CE$\\nu$NS projections: " + ", ".join(sorted(det_sets)), det_h, det_t),
+            ("SN core (colour)", sn_h, sn_t),
+            ("SN-core criterion (line)", crit_h, crit_t),
+        ],
+        fontsize=6.5,
+    )
     return fig

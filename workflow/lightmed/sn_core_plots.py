@@ -11,15 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import matplotlib
+import matplotlib.lines
+import matplotlib.patches
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 import xarray as xr
 
+from .models import labels
 from .sn_core import headline_curves
 
 #: [C21]'s own choices: total rate, E = mu_nu + pi T (Dirac) or the two Majorana limits.
 C21_ENERGY_CHOICES = ("mu_nu_plus_pi_T", "pi_T", "mu_dirac_plus_pi_T")
 C21_WEIGHTING = "total"
+#: Criteria whose excluded intervals are shaded: the diffusion-time bounds. The nu_R sums
+#: define a band (conversion up to re-trapping, hatched separately) and the LNV EoS line is
+#: indicative, so neither is drawn as an exclusion.
+SHADED_CRITERIA = ("dt_10s", "dt_2sm")
 _CRITERION_COLOUR = {
     "dt_10s": "C0",
     "dt_2sm": "C1",
@@ -36,6 +45,15 @@ _RADIAL_STYLE = {
     "n_scatter_1_nutau": ":",
 }
 _LINESTYLES = ("-", "--", ":", "-.")
+
+
+def _plain_ticks(ax) -> None:
+    """Plain numbers (2, 3, 5) instead of 2x10^0 on a log axis spanning less than two decades."""
+    lo, hi = ax.get_ylim()
+    if lo > 0 and hi / lo < 100:
+        fmt = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+        ax.yaxis.set_major_formatter(fmt)
+        ax.yaxis.set_minor_formatter(fmt)
 
 
 def positive(values) -> np.ndarray:
@@ -68,92 +86,218 @@ def _reference_curves(ds: xr.Dataset) -> list[tuple[dict, xr.DataArray]]:
     return out
 
 
+def _interval_mask(ds: xr.Dataset, sel: dict, grid: np.ndarray) -> np.ndarray:
+    """Boolean (coupling grid, mass): inside an excluded interval of the entry ``sel``; an
+    interval ending at the top of the examined range (``coupling_max``) is open above."""
+    lo = ds["excluded_lower"].sel(sel).transpose("mass", ...).values
+    hi = ds["excluded_upper"].sel(sel).transpose("mass", ...).values
+    top = float(ds.attrs.get("coupling_max", np.nan))
+    if np.isfinite(top):
+        hi = np.where(hi >= top * (1 - 1e-9), np.inf, hi)
+    g = grid[:, None, None]
+    inside = (g >= lo[None]) & (g <= np.where(np.isnan(hi), np.inf, hi)[None])
+    return inside.any(axis=-1)
+
+
+def _curve_label(curve: dict, ds: xr.Dataset, names: Mapping) -> str:
+    """Criterion in words on its snapshot (and the variant where the dataset has several)."""
+    sel = curve["sel"]
+    desc = str(
+        ds["criterion_description"].sel(criterion=sel["criterion"], snapshot=sel["snapshot"]).values
+    )
+    time = (
+        float(ds["snapshot_time"].sel(snapshot=sel["snapshot"])) if "snapshot_time" in ds else None
+    )
+    snap = labels.snapshot(sel["snapshot"], time, names)
+    text = f"{labels.criterion(sel['criterion'], desc)}; {snap}"
+    varying = [d for d in sel if d not in ("criterion", "snapshot") and ds.sizes.get(d, 1) > 1]
+    extra = labels.variant(sel, varying)
+    return text + (f" [{extra}]" if extra else "")
+
+
 def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
-    """SN-core bounds of one model, both methods (module docstring); returns the figure."""
-    fig, ax = plt.subplots(figsize=(style["width_in"] * 1.5, style["height_in"]))
+    """SN-core bounds of one model, both methods (module docstring); returns the figure.
+
+    The region the quoted [C21] diffusion-time criteria exclude is shaded (one opaque raster), the
+    disfavoured nu_R free-streaming band of the LNC scalar hatched; the legend sits outside
+    the axes in three groups (quoted curves, [C21]'s own choice, radial method).
+    """
+    from .bound_plots import _edges, legend_outside
+
+    names = style.get("labels") or {}
+    fig, ax = plt.subplots(
+        figsize=(style["width_in"] * 1.5, style["height_in"]), layout="constrained"
+    )
+    ax.set(xscale="log", yscale="log")
     mass = c21["mass"].values
     seen: dict[str, int] = {}
+    quoted_h, quoted_t, ref_h, ref_t = [], [], [], []
+    grid = None
+    union = None
     for curve in headline_curves(c21):
         crit = curve["criterion"]
         k = seen.get(crit, 0)
         seen[crit] = k + 1
-        ax.plot(
+        (h,) = ax.plot(
             mass,
             positive(curve["bound"]),
             color=_CRITERION_COLOUR.get(crit, "k"),
             ls=_LINESTYLES[k % len(_LINESTYLES)],
-            lw=1.6,
-            label=curve["label"],
+            lw=1.8,
+            zorder=3,
         )
+        quoted_h.append(h)
+        quoted_t.append(_curve_label(curve, c21, names))
+        if "excluded_lower" in c21 and crit in SHADED_CRITERIA:
+            if grid is None:
+                top = float(c21.attrs.get("coupling_max", np.nan))
+                low = c21["excluded_lower"].values
+                finite = low[np.isfinite(low) & (low > 0)]
+                lo = finite.min() / 10 if finite.size else 1e-12
+                hi = top if np.isfinite(top) else 1.0
+                grid = np.geomspace(lo, hi * 100, 600)
+                union = np.zeros((grid.size, mass.size), bool)
+            union |= _interval_mask(c21, curve["sel"], grid)
+    if union is not None and union.any():
+        ax.pcolormesh(
+            _edges(mass),
+            _edges(grid),
+            np.ma.masked_where(~union, np.ones(union.shape)),
+            cmap=matplotlib.colors.ListedColormap(["#e3e3e3"]),
+            shading="flat",
+            zorder=0.5,
+            rasterized=True,
+        )
+        quoted_h.append(matplotlib.patches.Patch(color="#e3e3e3"))
+        quoted_t.append(r"excluded by the quoted $\Delta t$ criteria")
     for sel, da in _reference_curves(c21):
-        extra = f"{sel['energy_choice']}" + (f", {sel['weighting']}" if "weighting" in sel else "")
-        ax.plot(
+        extra = labels.variant(sel, ("energy_choice", "weighting"))
+        (h,) = ax.plot(
             mass,
             positive(da),
             color=_CRITERION_COLOUR.get(str(sel["criterion"]), "k"),
-            lw=0.7,
-            alpha=0.8,
-            label=f"[C21] choice ({extra}): {sel['criterion']} on {sel['snapshot']}",
+            lw=0.8,
+            ls=(0, (4, 2)),
+            zorder=2,
+        )
+        ref_h.append(h)
+        desc = str(
+            c21["criterion_description"]
+            .sel(criterion=sel["criterion"], snapshot=sel["snapshot"])
+            .values
+        )
+        snap = sel["snapshot"]
+        time = float(c21["snapshot_time"].sel(snapshot=snap)) if "snapshot_time" in c21 else None
+        ref_t.append(
+            f"{labels.criterion(sel['criterion'], desc)}; "
+            f"{labels.snapshot(snap, time, names)} [{extra}]"
         )
     if "nur_band_lower" in c21:
-        _draw_nur_band(ax, c21)
+        quoted_h += _draw_nur_band(ax, c21)
+        quoted_t += [r"$\nu_R$ free streaming disfavoured (Eqs. 24, 26)"] * (
+            len(quoted_h) - len(quoted_t)
+        )
     if "not_applicable" in c21.attrs:
         ax.text(
             0.5,
             0.6,
-            f"[C21] shell method not applicable:\n{c21.attrs['not_applicable']}",
+            "[C21] shell method not applicable:\n"
+            + labels.prose(
+                c21.attrs["not_applicable"],
+                {str(c21.attrs.get("model")): str(c21.attrs.get("model_title", ""))},
+            ),
             transform=ax.transAxes,
             ha="center",
             fontsize=8,
             wrap=True,
         )
-    profiles = list(st21["snapshot"].values)
-    colours = plt.get_cmap(style.get("colormap", "viridis"))(
-        np.linspace(0.25, 0.9, max(len(profiles), 1))
-    )
-    for colour, prof in zip(colours, profiles, strict=False):
-        sel = st21.sel(snapshot=prof)
-        for crit in sel["criterion"].values:
-            if "status" in sel and str(sel["status"].sel(criterion=crit).values):
-                continue
-            ax.plot(
-                sel["mass"],
-                positive(sel["coupling_bound"].sel(criterion=crit)),
-                color=colour,
-                ls=_RADIAL_STYLE.get(str(crit), "-"),
-                lw=1.0,
-                label="[ST21] " + str(sel["criterion_description"].sel(criterion=crit).values),
-            )
+    prof_h, prof_t, crit_h, crit_t = _draw_radial(ax, st21, style, names)
+    _fit_ylim(ax, float(c21.attrs.get("coupling_max", np.nan)))
     ax.set(
-        xscale="log",
-        yscale="log",
         xlabel="mediator mass [MeV]",
         ylabel=ylabel,
         title=f"SN-core bounds: {c21.attrs.get('model_title', c21.attrs.get('model'))}, "
-        f"criteria on {c21.attrs.get('observed_species')}",
+        f"criteria on {labels.species(c21.attrs.get('observed_species'), names)}",
     )
-    if ax.get_legend_handles_labels()[1]:
-        ax.legend(fontsize=5.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    fig.tight_layout()
+    legend_outside(
+        fig,
+        ax,
+        [
+            ("[C21] shell method, quoted", quoted_h, quoted_t),
+            ("[C21]'s own energy choice (thin)", ref_h, ref_t),
+            ("[ST21] radial method: profile (colour)", prof_h, prof_t),
+            ("[ST21] criterion (line)", crit_h, crit_t),
+        ],
+        fontsize=6,
+    )
     return fig
 
 
-def _draw_nur_band(ax, c21: xr.Dataset) -> None:
+def _fit_ylim(ax, coupling_max: float) -> None:
+    """From a third of the lowest drawn bound to the top of the examined coupling range."""
+    ys = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
+    ys = np.concatenate([y[np.isfinite(y) & (y > 0)] for y in ys]) if ys else np.array([])
+    if not ys.size:
+        return
+    top = max(coupling_max, ys.max() * 1.5) if np.isfinite(coupling_max) else ys.max() * 3
+    ax.set_ylim(ys.min() / 3, top)
+
+
+def _draw_radial(ax, st21: xr.Dataset, style: Mapping, names: Mapping):
+    """[ST21] radial bounds: colour = profile, line style = criterion (legend handles)."""
+    profiles = list(st21["snapshot"].values) if "snapshot" in st21.dims else []
+    colours = plt.get_cmap(style.get("colormap", "viridis"))(
+        np.linspace(0.25, 0.9, max(len(profiles), 1))
+    )
+    prof_h, prof_t, crit = [], [], {}
+    for colour, prof in zip(colours, profiles, strict=False):
+        sel = st21.sel(snapshot=prof)
+        drawn = False
+        for c in sel["criterion"].values:
+            if "status" in sel and str(sel["status"].sel(criterion=c).values):
+                continue
+            key = str(c)
+            ax.plot(
+                sel["mass"],
+                positive(sel["coupling_bound"].sel(criterion=c)),
+                color=colour,
+                ls=_RADIAL_STYLE.get(key, "-"),
+                lw=1.0,
+            )
+            drawn = True
+            desc = str(sel["criterion_description"].sel(criterion=c).values)
+            crit.setdefault(key, labels.criterion(key, desc))
+        if drawn:
+            time = float(sel["snapshot_time"]) if "snapshot_time" in sel else None
+            prof_h.append(matplotlib.lines.Line2D([], [], color=colour, lw=2))
+            prof_t.append(labels.snapshot(prof, time, names))
+    crit_h = [
+        matplotlib.lines.Line2D([], [], color="0.3", ls=_RADIAL_STYLE.get(c, "-"), lw=1.0)
+        for c in crit
+    ]
+    return prof_h, prof_t, crit_h, list(crit.values())
+
+
+def _draw_nur_band(ax, c21: xr.Dataset) -> list:
+    """Hatch the disfavoured nu_R band of every quoted entry; returns the legend handles."""
     flags = c21["headline"].sel(criterion="nur_conversion")
     band_lo, band_hi = c21["nur_band_lower"], c21["nur_band_upper"]
     stacked = flags.stack(entry=list(flags.dims))
+    handles = []
     for i in np.flatnonzero(stacked.values):
         sel = {d: stacked[d].values[i] for d in flags.dims}
-        ax.fill_between(
+        h = ax.fill_between(
             c21["mass"].values,
             positive(band_lo.sel(sel)),
             positive(band_hi.sel(sel)),
-            color="C2",
-            alpha=0.25,
+            facecolor="none",
+            edgecolor="C2",
+            hatch="////",
             lw=0,
-            label=r"$\nu_R$ free streaming (Eqs. 24, 26) on "
-            f"{sel['snapshot']}",
+            zorder=1,
         )
+        handles.append(h)
+    return handles[:1]
 
 
 def plot_mfp_ratio(
@@ -163,12 +307,17 @@ def plot_mfp_ratio(
     couplings: Sequence[float],
     species: str,
     snapshot: str,
+    snapshot_time: float | None = None,
+    names: Mapping | None = None,
 ):
     """lambda/lambda0 per shell for two couplings and per contribution ([C21] Figs. 2-3).
 
     ``titles[model]`` = (title, coupling latex). Returns the two figures. The first energy
-    choice and the ``total`` weighting (when present) are drawn.
+    choice and the ``total`` weighting (when present) are drawn. Labels come from the label
+    registry (``snapshot_time`` [s] is printed with the snapshot).
     """
+    snap_text = labels.snapshot(snapshot, snapshot_time, names)
+    species_text = labels.species(species, names)
     size = (style["width_in"] * 0.8 * max(len(models), 1), style["height_in"])
     sel = {}
     fig1, axes1 = plt.subplots(1, len(models), figsize=size, sharey=True, squeeze=False)
@@ -190,16 +339,25 @@ def plot_mfp_ratio(
                     ratio.sel(shell=shell),
                     ls=ls,
                     color=c,
-                    label=f"k = {shell}" if ls == "-" else None,
+                    label=f"shell {shell}" if ls == "-" else None,
                 )
             ax.plot([], [], ls=ls, color="grey", label=f"${coupling}$ = {float(near.coupling):.0e}")
         ax.set(
             xscale="log",
             yscale="log",
             xlabel="mediator mass [MeV]",
-            title=f"{title}, {snapshot}, {species}",
+            title=f"{title}\n{snap_text}, {species_text}",
         )
-        ax.legend(fontsize=7, ncol=2, loc="best")
+        _plain_ticks(ax)
+        ax.legend(  # below the axes: the curves fill the panel
+            fontsize=7,
+            ncol=4,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.16),
+            title="shell 1 = innermost",
+            title_fontsize=7,
+            frameon=False,
+        )
         inner = ds.isel(shell=0)
         for term, label, colour in (
             ("sm", "SM", "k"),
@@ -215,9 +373,12 @@ def plot_mfp_ratio(
             xscale="log",
             yscale="log",
             xlabel="mediator mass [MeV]",
-            title=f"{title}, innermost shell, {snapshot}",
+            title=f"{title}\ninnermost shell, {snap_text}, {species_text}",
         )
         ax2.legend(fontsize=8)
-    axes1[0][0].set_ylabel(r"$\lambda_k / \lambda^0_k$ [1]")
+        _plain_ticks(ax2)
+    axes1[0][0].set_ylabel(r"$\lambda_k / \lambda^0_k$ [1]  (in-medium / vacuum-like)")
+    for fig in (fig1, fig2):
+        fig.set_layout_engine("constrained")
     axes2[0][0].set_ylabel(r"$\lambda / \lambda^0$ per contribution [1]")
     return fig1, fig2

@@ -7,6 +7,7 @@
 # Helpers: lightmed/smk/constraints.py. Every product: CONSTRAINTS_TARGETS (for `rule all`).
 
 from lightmed.smk import constraints as cons_smk
+from lightmed.smk import report as report_smk
 
 try:
     CONSTRAINTS_PLAN, _cons_skipped = cons_smk.constraints_plan(config)
@@ -21,9 +22,8 @@ CONSTRAINTS_TARGETS = cons_smk.targets(CONSTRAINTS_PLAN) + cons_smk.figure_targe
 )
 
 
-def constraint_artifacts(model):
-    """Constraints artifacts of one model (extra input of the summary figure when present)."""
-    return cons_smk.model_artifacts(CONSTRAINTS_PLAN, model)
+# Constraints artifacts of one model: cons_smk.model_artifacts(CONSTRAINTS_PLAN, model), also
+# the extra input of the summary figures (sensitivity.smk); no function here (snakemake --lint).
 
 
 if CONSTRAINTS_PLAN:
@@ -58,12 +58,16 @@ if CONSTRAINTS_PLAN:
 
     rule plot_constraints:
         input:
-            constraints=lambda w: constraint_artifacts(w.model),
+            constraints=lambda w: cons_smk.model_artifacts(CONSTRAINTS_PLAN, w.model),
         output:
-            figure=[
-                f"results/figures/constraints_{{model}}.{ext}"
-                for ext in config["figures"]["formats"]
-            ],
+            figure=report_smk.figures(
+                [
+                    f"results/figures/constraints_{{model}}.{ext}"
+                    for ext in config["figures"]["formats"]
+                ],
+                "constraints.rst",
+                "constraints",
+            ),
         params:
             figures=config["figures"],
             labels=lambda w: cons_smk.model_labels(config, w.model),

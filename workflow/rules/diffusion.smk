@@ -4,6 +4,7 @@
 # Helpers: lightmed/smk/diffusion.py.
 
 from lightmed.smk import diffusion as sn_smk
+from lightmed.smk import report as report_smk
 
 SN_CORE_OUTPUTS = sn_smk.sn_core_outputs(config)
 SN_CORE_FIGURES = sn_smk.sn_core_figures(config)
@@ -45,7 +46,15 @@ if SN_CORE_OUTPUTS["bounds"]:
                 config, rules.compute_mfp_model.output.mfp, rules.compute_mfp.output.mfp
             ),
         output:
-            **SN_CORE_FIGURES,
+            bounds=report_smk.figures(
+                SN_CORE_FIGURES["bounds"], "sn_core_bounds.rst", "sn_core"
+            ),
+            ratio=report_smk.figures(SN_CORE_FIGURES["ratio"], "c21_mfp_ratio.rst", "sn_core"),
+            contributions=report_smk.figures(
+                SN_CORE_FIGURES["contributions"],
+                "c21_mfp_ratio_contributions.rst",
+                "sn_core",
+            ),
         params:
             figures=config["figures"],
             models=sn_smk.model_titles(config),

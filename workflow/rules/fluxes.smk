@@ -4,6 +4,7 @@
 # Helpers: lightmed/smk/fluxes.py. Products: FLUX_TARGETS (for `rule all`).
 
 from lightmed.smk import fluxes as flux_smk
+from lightmed.smk import report as report_smk
 
 FLUX_TARGETS = flux_smk.flux_targets(config)
 
@@ -35,7 +36,11 @@ rule plot_fluxes:
     input:
         fluxes=FLUX_TARGETS,
     output:
-        figure=expand("results/figures/fluxes.{ext}", ext=config["figures"]["formats"]),
+        figure=report_smk.figures(
+            expand("results/figures/fluxes.{ext}", ext=config["figures"]["formats"]),
+            "fluxes.rst",
+            "inputs",
+        ),
     params:
         figures=config["figures"],
     log:

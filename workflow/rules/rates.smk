@@ -5,6 +5,7 @@
 # Helpers: lightmed/smk/rates.py.
 
 from lightmed.smk import rates as rates_smk
+from lightmed.smk import report as report_smk
 
 
 rule compute_rates:
@@ -38,11 +39,17 @@ rule plot_rates:
             detector=config["detectors"],
         ),
     output:
-        spectra=expand(
-            "results/figures/rates_spectra.{ext}", ext=config["figures"]["formats"]
+        spectra=report_smk.figures(
+            expand("results/figures/rates_spectra.{ext}", ext=config["figures"]["formats"]),
+            "rates_spectra.rst",
+            "rates",
         ),
-        regimes=expand(
-            "results/figures/rates_mass_regimes.{ext}", ext=config["figures"]["formats"]
+        regimes=report_smk.figures(
+            expand(
+                "results/figures/rates_mass_regimes.{ext}", ext=config["figures"]["formats"]
+            ),
+            "rates_mass_regimes.rst",
+            "rates",
         ),
     params:
         figures=config["figures"],

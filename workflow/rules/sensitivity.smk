@@ -9,6 +9,7 @@
 
 from lightmed.errors import ConfigError
 from lightmed.smk import rates as rates_smk
+from lightmed.smk import report as report_smk
 from lightmed.smk import sensitivity as sens_smk
 
 try:
@@ -58,8 +59,12 @@ rule plot_sensitivity_comparison:
             w.model,
         ),
     output:
-        figure=sens_smk.figure_paths(
-            "sensitivity_{comparison}_{model}", config["figures"]["formats"]
+        figure=report_smk.figures(
+            sens_smk.figure_paths(
+                "sensitivity_{comparison}_{model}", config["figures"]["formats"]
+            ),
+            "sensitivity_comparison.rst",
+            "sensitivity",
         ),
     params:
         style=sens_smk.plot_style(config),
@@ -89,8 +94,12 @@ rule plot_sensitivity_normalisation:
             w.model,
         ),
     output:
-        figure=sens_smk.figure_paths(
-            "sensitivity_normalisation_{model}", config["figures"]["formats"]
+        figure=report_smk.figures(
+            sens_smk.figure_paths(
+                "sensitivity_normalisation_{model}", config["figures"]["formats"]
+            ),
+            "sensitivity_normalisation.rst",
+            "sensitivity",
         ),
     params:
         style=sens_smk.plot_style(config),
@@ -121,9 +130,13 @@ rule plot_summary:
             SENS_FIG["summary_sources"], [SENS_FIG["summary_combo"]], w.model
         ),
         external=lambda w: sens_smk.external_limit_files(config, w.model),
-        constraints=lambda w: constraint_artifacts(w.model),  # constraints.smk
+        constraints=lambda w: cons_smk.model_artifacts(CONSTRAINTS_PLAN, w.model),
     output:
-        figure=sens_smk.figure_paths("summary_{model}", config["figures"]["formats"]),
+        figure=report_smk.figures(
+            sens_smk.figure_paths("summary_{model}", config["figures"]["formats"]),
+            "summary.rst",
+            "summary",
+        ),
     params:
         style=sens_smk.plot_style(config),
         external=lambda w: sens_smk.external_limits(config, w.model),

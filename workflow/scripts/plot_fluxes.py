@@ -3,18 +3,12 @@
 import math
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 from lightmed.fluxes import all_flavour_spectrum, read_flux
 from lightmed.logs import run_rule
+from lightmed.models import labels
 
-LABELS = {
-    "nue": r"$\nu_e$",
-    "nuebar": r"$\bar\nu_e$",
-    "numu": r"$\nu_\mu$",
-    "numubar": r"$\bar\nu_\mu$",
-    "nutau": r"$\nu_\tau$",
-    "nutaubar": r"$\bar\nu_\tau$",
-}
 COLOURS = {"e": "C0", "mu": "C1", "tau": "C2"}
 
 
@@ -25,17 +19,33 @@ def main(snakemake, logger):
     nrow = math.ceil(len(fluxes) / ncol)
     size = (fig_cfg["width_in"] * 0.8 * ncol, fig_cfg["height_in"] * 0.7 * nrow)
     fig, axes = plt.subplots(nrow, ncol, figsize=size, squeeze=False)
+    names = fig_cfg.get("labels") or {}
     for ax, ds in zip(axes.flat, fluxes, strict=False):
+        lines = {}
         kind = ds.attrs["spectrum_kind"]
         energy, total, _ = all_flavour_spectrum(ds)
         ax.plot(energy, total, color="k", lw=1.5, label="all flavours")
+        drawn = []
         for flavour in ds.flavour.values:
             spec = ds[kind].sel(flavour=flavour).values
-            if spec.max() > 0:
-                lepton = flavour.removeprefix("nu").removesuffix("bar")
-                ls = "--" if flavour.endswith("bar") else "-"
-                lw = 1.0 if lepton == "tau" else 1.6  # nu_tau often equals nu_mu: keep both visible
-                ax.plot(energy, spec, color=COLOURS[lepton], ls=ls, lw=lw, label=LABELS[flavour])
+            if spec.max() <= 0:
+                continue
+            same = next((f for f, s in drawn if np.allclose(s, spec, rtol=1e-6, atol=0)), None)
+            if same is not None:  # e.g. nu_tau = nu_mu: one line, both names (no hidden line)
+                line = lines[same]
+                line.set_label(f"{line.get_label()} = {labels.species(flavour, names)}")
+                continue
+            lepton = flavour.removeprefix("nu").removesuffix("bar")
+            ls = "--" if flavour.endswith("bar") else "-"
+            (lines[flavour],) = ax.plot(
+                energy,
+                spec,
+                color=COLOURS[lepton],
+                ls=ls,
+                lw=1.6,
+                label=labels.species(flavour, names),
+            )
+            drawn.append((flavour, spec))
         ax.set_yscale("log")
         ax.set_ylim(total.max() * 1e-4, total.max() * 3)
         if energy[0] >= 1.0:  # atmospheric: two decades
@@ -45,7 +55,10 @@ def main(snakemake, logger):
         unit = "cm$^{-2}$ MeV$^{-1}$" if kind == "fluence" else "cm$^{-2}$ s$^{-1}$ MeV$^{-1}$"
         ax.set_ylabel(f"{kind} [{unit}]")
         ax.set_xlabel(r"neutrino energy $E_\nu$ [MeV]")
-        title = f"{ds.attrs['neutrino_source']} (oscillation: {ds.attrs['oscillation']})"
+        title = (
+            f"{labels.source(ds.attrs['neutrino_source'], names)} "
+            f"({labels.oscillation(ds.attrs['oscillation'], names)})"
+        )
         ax.set_title(title, fontsize="small")
         ax.legend(fontsize="x-small", ncol=2)
         logger.info("%s: %d flavours plotted", ds.attrs["neutrino_source"], ds.sizes["flavour"])

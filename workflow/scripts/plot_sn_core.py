@@ -17,8 +17,11 @@ def main(snakemake, logger):
     p = snakemake.params
     style = p.figures
     n_fmt = len(style["formats"])
+    snapshot_time = None
     for i, (model, (title, coupling)) in enumerate(p.models.items()):
         c21 = read_artifact(snakemake.input.bounds[i], stage="bounds")
+        if "snapshot_time" in c21 and p.snapshot in c21["snapshot"].values:
+            snapshot_time = float(c21["snapshot_time"].sel(snapshot=p.snapshot))
         st21 = read_artifact(snakemake.input.radial[i], stage="bounds")
         fig = plot_bounds(c21, st21, style, f"${coupling}$ [1]")
         save(fig, snakemake.output.bounds[i * n_fmt : (i + 1) * n_fmt], style["dpi"])
@@ -28,7 +31,16 @@ def main(snakemake, logger):
             m: read_artifact(f, required=("lambda", "lambda_vac"))
             for m, f in zip(p.ratio_models, snakemake.input.mfp_model, strict=True)
         }
-        figs = plot_mfp_ratio(maps, p.models, style, p.couplings, p.species, p.snapshot)
+        figs = plot_mfp_ratio(
+            maps,
+            p.models,
+            style,
+            p.couplings,
+            p.species,
+            p.snapshot,
+            snapshot_time,
+            style.get("labels"),
+        )
         save(figs[0], snakemake.output.ratio, style["dpi"])
         save(figs[1], snakemake.output.contributions, style["dpi"])
 

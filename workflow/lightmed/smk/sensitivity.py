@@ -42,7 +42,7 @@ COMPARISONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "sn": (
         ("sn_ccsn", "sn_failed"),
         "sn_combos",
-        "Supernova at 10 kpc: CC (solid) and failed (dashed)",  # [ST21] Figs. 5-6
+        "Supernova at 10 kpc: CC and failed",  # [ST21] Figs. 5-6
     ),
     "detector_size": (
         ("sn_ccsn",),
@@ -52,7 +52,7 @@ COMPARISONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "solar_atmospheric": (
         ("solar", "atmospheric"),
         "steady_combos",
-        "Solar (solid) vs atmospheric (dashed), 1 yr",  # [ST21] Fig. 11
+        "Solar and atmospheric neutrinos, 1 yr",  # [ST21] Fig. 11
     ),
 }
 
