@@ -101,3 +101,41 @@ def test_not_applicable_model_is_said_on_the_figure():
     assert not fig.axes[0].get_lines()  # no bound drawn: nothing applies
     assert_no_internal_keys(fig)
     assert isinstance(c21, xr.Dataset)
+
+
+def test_nuclear_model_band_spans_the_media():
+    """With several nuclear media the quoted curve (first medium) gets a min-max band."""
+    from matplotlib.collections import FillBetweenPolyCollection, PolyCollection
+
+    masses, couplings = np.geomspace(0.1, 300.0, 12), np.geomspace(1e-8, 1e-2, 31)
+    per = {
+        s: snapshot_diffusion(
+            make_rosseland_mfp(masses, couplings, seed=i, scale=40.0),
+            make_profile([5.0, 10.0, 15.0]),
+        )
+        for i, s in enumerate(TIMES)
+    }
+    bl = PRESETS["bl_vector"]
+    one = sn_core_bounds(combine_snapshots(per), bl, SETTINGS, TIMES)
+    other = one.copy()
+    other["coupling_bound"] = one["coupling_bound"] * 1.5
+    other["headline"] = one["headline"] & False
+    keep = [v for v in one.data_vars if "mass" in one[v].dims or v == "headline"]
+    c21 = xr.concat([one[keep], other[keep]], dim="medium").assign_coords(medium=["c21", "dd2"])
+    for v in one.data_vars:
+        if v not in keep:
+            c21[v] = one[v]
+    c21.attrs = one.attrs
+    fig = plot_bounds(c21, radial_two_profiles(bl), STYLE, "$g_{B-L}$")
+    labels = legend_texts(fig)
+    assert any(lab.startswith("nuclear-model band: min–max over") for lab in labels)
+    bands = [
+        c
+        for c in fig.axes[0].collections
+        if isinstance(c, (FillBetweenPolyCollection, PolyCollection)) and c.get_zorder() == 0.7
+    ]
+    assert bands, "no band drawn"
+    verts = np.concatenate([p.vertices for p in bands[0].get_paths()])
+    quoted = one["coupling_bound"].where(one["headline"]).max().item()
+    assert np.nanmax(verts[:, 1]) > quoted * 1.4  # the dd2 stand-in is 1.5x above
+    assert_no_internal_keys(fig, extra=["dt_10s", "rosseland", "mu_nu_plus_pi_T"])

@@ -132,6 +132,7 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
     mass = c21["mass"].values
     seen: dict[str, int] = {}
     quoted_h, quoted_t, ref_h, ref_t = [], [], [], []
+    band_h, band_t = [], []
     grid = None
     union = None
     for curve in headline_curves(c21):
@@ -148,6 +149,11 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
         )
         quoted_h.append(h)
         quoted_t.append(_curve_label(curve, c21, names))
+        band = _medium_band(ax, c21, curve["sel"], h.get_color())
+        if band is not None and not band_h:
+            band_h.append(band)
+            media = ", ".join(labels.medium(m, names) for m in c21["medium"].values)
+            band_t.append(f"nuclear-model band: min–max over {media}")
         if "excluded_lower" in c21 and crit in SHADED_CRITERIA:
             if grid is None:
                 top = float(c21.attrs.get("coupling_max", np.nan))
@@ -223,7 +229,7 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
         fig,
         ax,
         [
-            ("[C21] shell method, quoted", quoted_h, quoted_t),
+            ("[C21] shell method, quoted", quoted_h + band_h, quoted_t + band_t),
             ("[C21]'s own energy choice (thin)", ref_h, ref_t),
             ("[ST21] radial method: profile (colour)", prof_h, prof_t),
             ("[ST21] criterion (line)", crit_h, crit_t),
@@ -231,6 +237,24 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
         fontsize=6,
     )
     return fig
+
+
+def _medium_band(ax, ds: xr.Dataset, sel: Mapping, colour):
+    """Min-max over the nuclear media of one quoted curve (issue 12 item 5), drawn as an
+    opaque light band in the curve's colour under the lines; None with a single medium."""
+    if "medium" not in ds.dims or ds.sizes["medium"] < 2:
+        return None
+    rest = {k: v for k, v in sel.items() if k != "medium"}
+    values = ds["coupling_bound"].sel(rest).transpose("medium", "mass").values
+    values = np.where(values > 0, values, np.nan)
+    finite = np.isfinite(values).sum(axis=0) >= 2
+    if not finite.any():
+        return None
+    padded = np.where(finite, values, 1.0)  # columns with < 2 media are dropped below
+    lo = np.where(finite, np.nanmin(padded, axis=0), np.nan)
+    hi = np.where(finite, np.nanmax(padded, axis=0), np.nan)
+    light = 0.25 * np.asarray(matplotlib.colors.to_rgb(colour)) + 0.75
+    return ax.fill_between(ds["mass"].values, lo, hi, color=light, lw=0, zorder=0.7)
 
 
 def _fit_ylim(ax, coupling_max: float) -> None:
