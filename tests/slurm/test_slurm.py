@@ -11,8 +11,8 @@ Set-up on 2 cores: apt ~15 s, job venv ~60-80 s (warm pip cache; ~10 s once it e
 cluster start ~2 s. The run itself scales with the number of jobs (~4-6 s of wall time per
 SLURM job on 2 idle cores with 4x oversubscription; measured when the default pipeline had
 49 jobs, 48 in SLURM (it now has 54): 458 s of run and 499 s in all at load average 10-14 on
-a shared 2-core machine), so restrict it with LIGHTMED_SLURM_SNAKEMAKE_ARGS (targets / --config) if CI time
-is short.
+a shared 2-core machine), so restrict it with LIGHTMED_SLURM_SNAKEMAKE_ARGS (targets /
+--config) if CI time is short.
 Environment knobs: see the header of run_slurm_test.sh, plus LIGHTMED_SLURM_TEST_TIMEOUT (s)
 and LIGHTMED_SLURM_SNAKEMAKE_ARGS.
 """
