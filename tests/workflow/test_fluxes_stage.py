@@ -56,6 +56,7 @@ def test_oscillation_change_reruns_only_that_source(pipeline, tmp_path):
         "ingest_flux",
         "compute_rates",
         "compute_sensitivity",
+        "bound_tables",  # the report's tables of the quoted bounds
     }
 
 

@@ -57,7 +57,7 @@ def test_detector_threshold_reruns_rates_and_sensitivities_only(pipeline, tmp_pa
     sens = {w["source"] for rule, w, _ in jobs if rule == "compute_sensitivity"}
     expected = set(config["sensitivity"]["sigma_norm"]) | set(config["sensitivity"]["marginalised"])
     assert sens == expected
-    allowed = {"compute_rates", "compute_sensitivity"}
+    allowed = {"compute_rates", "compute_sensitivity", "bound_tables"}
     others = {r for r in _rules(jobs) if r not in allowed and not r.startswith("plot_")}
     assert not others, others
 
@@ -97,13 +97,14 @@ def test_tm1_parameter_reruns_everything_downstream_of_rmf(pipeline, tmp_path):
 def test_new_medium_adds_its_jobs_and_reruns_nothing(pipeline, tmp_path):
     """Adding a medium (rmf.media: [c21, dd2]) plans the dd2 rmf/kernels/mfp jobs and the
     SN-core stage, whose products carry every medium as a dimension (the headline medium stays
-    c21), and the figures drawn from them; nothing of the c21 chain and no detector job reruns."""
+    c21), and the figures and report tables drawn from them; nothing of the c21 chain and no
+    detector job reruns."""
 
     def edit(config):
         config["rmf"]["media"] = ["c21", "dd2"]
 
     config, jobs = _plan(pipeline, tmp_path, edit)
-    sn_core = {"compute_sn_core", "plot_sn_core", "plot_summary"}
+    sn_core = {"compute_sn_core", "plot_sn_core", "plot_summary", "bound_tables"}
     assert _rules(jobs) == {
         "solve_rmf",
         "compute_kernels",
