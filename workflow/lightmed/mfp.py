@@ -237,13 +237,7 @@ def sm_rates(kernels, *, form_factors=None, variant="physical"):
                 r = _reduced(blk, s_i, sp, coeff, "sm", frame, per_nucleon=True, node_w=fac)
                 rate[frame][i, s_i, j, w_i] = r.sum(axis=1)
     dims = ("shell", "species", "energy_choice", "weighting")
-    coords = {d: kernels[d].values for d in dims[:3]}
-    coords["weighting"] = list(weightings)
-    spectral = has_spectral(kernels)
-    if spectral:
-        coords["energy_choice"] = [*coords["energy_choice"], ROSSELAND]
-        for fr in rate:
-            rate[fr] = np.concatenate([rate[fr], np.full_like(rate[fr][:, :, :1], np.nan)], 2)
+    coords, spectral = _rosseland_slot(kernels, weightings, rate)
     ds = xr.Dataset(coords={**coords, "nucleon": list(NUCLEONS)})
     lam = 1.0 / rate["medium"].sum(-1)
     if spectral:
@@ -273,6 +267,23 @@ def sm_rates(kernels, *, form_factors=None, variant="physical"):
     _coord_attrs(ds, kernels)
     ds.attrs.update(nature=kernels.attrs.get("nature", ""), flux=kernels.attrs.get("flux", ""))
     return ds
+
+
+def _rosseland_slot(kernels, weightings, arrays: dict) -> tuple[dict, bool]:
+    """Coordinates (shell, species, energy_choice, weighting) of the single-energy arrays.
+
+    With spectral kernels ``rosseland`` is appended to ``energy_choice`` and every array of
+    ``arrays`` (energy_choice on axis 2) gets a NaN slot for it, in place: its values are the
+    spectral coefficients. Returns the coordinates and whether the kernels are spectral.
+    """
+    coords = {d: kernels[d].values for d in ("shell", "species", "energy_choice")}
+    coords["weighting"] = list(weightings)
+    spectral = has_spectral(kernels)
+    if spectral:
+        coords["energy_choice"] = [*coords["energy_choice"], ROSSELAND]
+        for key, arr in arrays.items():
+            arrays[key] = np.concatenate([arr, np.full_like(arr[:, :, :1], np.nan)], axis=2)
+    return coords, spectral
 
 
 def has_spectral(kernels):
@@ -513,13 +524,7 @@ def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant
         out[frame, "int"][i, :, j] = a_int.reshape(nsp, nw, nm)
         out[frame, "np"][i, :, j] = a_np.reshape(nsp, nw, nm)
     dims = ("shell", "species", "energy_choice", "weighting")
-    coords = {d_: kernels[d_].values for d_ in dims[:3]}
-    coords["weighting"] = list(weightings)
-    spectral = has_spectral(kernels)
-    if spectral:
-        coords["energy_choice"] = [*coords["energy_choice"], ROSSELAND]
-        for key, arr in out.items():
-            out[key] = np.concatenate([arr, np.full_like(arr[:, :, :1], np.nan)], axis=2)
+    coords, spectral = _rosseland_slot(kernels, weightings, out)
     ds = xr.Dataset(coords={**coords, "mass": masses})
     ds["mass"].attrs.update(units="MeV", long_name=f"mediator mass ({mediator})")
     cname = spec["coupling_name"]
