@@ -41,7 +41,8 @@ def radial_two_profiles(model):
     return R.combine_profiles(per)
 
 
-def test_quoted_curves_reference_lines_and_profile_labels(tmp_path):
+def bl_vector_bounds() -> xr.Dataset:
+    """B-L SN-core bounds on two synthetic Rosseland snapshots."""
     masses, couplings = np.geomspace(0.1, 300.0, 12), np.geomspace(1e-8, 1e-2, 31)
     per = {
         s: snapshot_diffusion(
@@ -50,8 +51,12 @@ def test_quoted_curves_reference_lines_and_profile_labels(tmp_path):
         )
         for i, s in enumerate(TIMES)
     }
+    return sn_core_bounds(combine_snapshots(per), PRESETS["bl_vector"], SETTINGS, TIMES)
+
+
+def test_quoted_curves_reference_lines_and_profile_labels(tmp_path):
     bl = PRESETS["bl_vector"]
-    c21 = sn_core_bounds(combine_snapshots(per), bl, SETTINGS, TIMES)
+    c21 = bl_vector_bounds()
     fig = plot_bounds(c21, radial_two_profiles(bl), STYLE, "$g_{B-L}$")
     labels = legend_texts(fig)
     assert (
@@ -107,16 +112,8 @@ def test_nuclear_model_band_spans_the_media():
     """With several nuclear media the quoted curve (first medium) gets a min-max band."""
     from matplotlib.collections import FillBetweenPolyCollection, PolyCollection
 
-    masses, couplings = np.geomspace(0.1, 300.0, 12), np.geomspace(1e-8, 1e-2, 31)
-    per = {
-        s: snapshot_diffusion(
-            make_rosseland_mfp(masses, couplings, seed=i, scale=40.0),
-            make_profile([5.0, 10.0, 15.0]),
-        )
-        for i, s in enumerate(TIMES)
-    }
     bl = PRESETS["bl_vector"]
-    one = sn_core_bounds(combine_snapshots(per), bl, SETTINGS, TIMES)
+    one = bl_vector_bounds()
     other = one.copy()
     other["coupling_bound"] = one["coupling_bound"] * 1.5
     other["headline"] = one["headline"] & False
