@@ -15,8 +15,10 @@ Usage (from the repository root)::
 3. All kernels of both default snapshots and both natures (RMF from ``lightmed.rmf``).
 4. ``--issue12``: transport and Rosseland costs (physics.md §3.7-3.8) on the default
    snapshots (Dirac): the kernel stage without and with ``rosseland_nodes`` = 24, the
-   contraction (SM + bl_vector + lnc_scalar maps) with only ``total`` vs all weightings, and
-   the convergence of Delta t_SM (nubar, Rosseland, total and transport) from 24 to 48 nodes.
+   contraction (SM + bl_vector + lnc_scalar maps) with only ``total`` vs all weightings, the
+   whole kernel stage (both natures) with and without Rosseland energies, one shell's 24
+   energies on the shared grid against one kernel evaluation per energy, and the convergence
+   of Delta t_SM (nubar, Rosseland, every weighting) from 24 to 48 nodes and to refinement 2.
 """
 
 from __future__ import annotations
@@ -184,15 +186,68 @@ def bench_issue12() -> None:
         f"{100 * (t_all - t_tot) / t_plain:.1f} % of the kernel stage"
     )
     print(f"weightings: {transport.WEIGHTINGS}")
+    _bench_stage(rmfs)
+    _bench_naive_shell(rmfs)
     for snap in ("c21_t1s", "c21_t5s"):
         profile = shell_table(REPO / "resources" / "profiles" / f"{snap}.csv")
         k48 = K.compute_kernels(rmfs[snap, "dirac"], nature="dirac", rosseland_nodes=48)
-        d24, d48 = _dt_sm(kerns[snap], profile), _dt_sm(k48, profile)
+        kr2 = K.compute_kernels(
+            rmfs[snap, "dirac"], nature="dirac", rosseland_nodes=24, refinement=2
+        )
+        d24, d48, dr2 = (_dt_sm(k, profile) for k in (kerns[snap], k48, kr2))
         print(
             f"{snap}: Delta t_SM Rosseland (total, transport, transport_sink) 24 nodes "
             f"{np.round(d24, 5)} s, 48 nodes {np.round(d48, 5)} s, "
-            f"max rel. diff {np.max(np.abs(d24 / d48 - 1)):.1e}"
+            f"max rel. diff {np.max(np.abs(d24 / d48 - 1)):.1e}; refinement 2: "
+            f"max rel. diff {np.max(np.abs(d24 / dr2 - 1)):.1e}"
         )
+
+
+def _bench_stage(rmfs) -> None:
+    """The whole kernel stage (both snapshots and natures), without and with Rosseland."""
+    times = {}
+    for nodes in (0, 24):
+        t0 = time.perf_counter()
+        for (snap, nature), rmf in rmfs.items():
+            K.compute_kernels(
+                rmf,
+                nature=nature,
+                rmf_dirac=rmfs[snap, "dirac"] if nature == "majorana" else None,
+                rosseland_nodes=nodes,
+            )
+        times[nodes] = time.perf_counter() - t0
+    print(
+        f"kernel stage, all snapshots and natures: single energies {times[0]:.1f} s, with 24 "
+        f"Rosseland energies per shell {times[24]:.1f} s ({times[24] / times[0]:.2f}x)"
+    )
+
+
+def _bench_naive_shell(rmfs) -> None:
+    """One shell's 24 Rosseland energies: one kernel evaluation per energy (naive) against
+    the shared grid (kernels and moments)."""
+    from lightmed.spectral import rosseland_nodes, shell_moments, spectral_mass_grid
+
+    rmf = rmfs["c21_t1s", "dirac"].isel(shell=1)
+    t = float(rmf["temperature"])
+    mstar = float(rmf["effective_mass"])
+    mu = {"n": float(rmf["mu_n_eff"]), "p": float(rmf["mu_p_eff"])}
+    energies, _ = rosseland_nodes(t, float(rmf["mu_nu"]), 24)
+    state = dict(temperature_mev=t, m_eff_mev=mstar, mu_eff_mev=mu)
+    t0 = time.perf_counter()
+    for e in energies:
+        K.shell_kernels(energy_mev=float(e), **state)
+    t_naive = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = K.spectral_shell_kernels(energies_mev=energies, **state)
+    t_k = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    shell_moments(res, energies, t, float(rmf["mu_nu"]), spectral_mass_grid(0.01))
+    t_m = time.perf_counter() - t0
+    print(
+        f"c21_t1s shell 2, 24 energies: one kernel evaluation per energy {t_naive:.2f} s; shared "
+        f"grid {t_k:.2f} s kernels ({res['q0'].size} nodes) + {t_m:.2f} s moments "
+        f"({t_naive / t_k:.1f}x faster kernels)"
+    )
 
 
 def main() -> None:

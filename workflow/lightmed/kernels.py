@@ -97,9 +97,11 @@ _fermi = fermi
 
 @numba.njit(cache=True)
 def _kernel_node(
+    i,
     q0,
     qa,
-    energy,
+    energies,
+    count,
     temp,
     m_kin,
     m_occ,
@@ -113,12 +115,26 @@ def _kernel_node(
     gl_w,
     out,
 ):
-    """K0, K1, K2 at one (q0, |q|) node into ``out[0:3]``; E_N integral on GL panels."""
-    out[0] = 0.0
-    out[1] = 0.0
-    out[2] = 0.0
+    """K0, K1, K2 at node ``i`` for every energy E_j with i < count[j] into ``out[j, 0:3]``.
+
+    The E_N integral (Gauss-Legendre panels) is shared by the energies: K1 and K2 are linear
+    combinations of E-independent sums (pk: K1 = S, K2 = E (S_E - cos theta_kq S_pc)), and only
+    the p.k flux's K0 = Int 1/sqrt(a^2 - b^2) is accumulated per energy.
+    """
+    ne = energies.size
+    for j in range(ne):
+        out[j, 0] = 0.0
+        out[j, 1] = 0.0
+        out[j, 2] = 0.0
     q2 = q0 * q0 - qa * qa
     if qa <= 0.0 or q2 >= 0.0:
+        return
+    # energies ascend, so node i belongs to the energies j >= j0 (count is non-decreasing)
+    j0 = ne
+    for j in range(ne - 1, -1, -1):
+        if i < count[j]:
+            j0 = j
+    if j0 == ne:
         return
     # [C21] Eq. 16: |cos theta_0| <= 1  <=>  E_N >= E_minus
     e_minus = -0.5 * q0 + 0.5 * qa * math.sqrt(1.0 - 4.0 * m_kin * m_kin / q2)
@@ -151,21 +167,34 @@ def _kernel_node(
     bps[nb] = hi
     nb += 1
     bps[:nb].sort()
-    ck = (q0 * (2.0 * energy - q0) + qa * qa) / (2.0 * energy * qa)
-    sk2 = max(0.0, 1.0 - ck * ck)
-    k0 = 0.0
-    k1 = 0.0
-    k2 = 0.0
+    # cos and sin^2 of the angle between k and q, per energy
+    ck = np.empty(ne)
+    sk2 = np.empty(ne)
+    k0 = np.zeros(ne)
+    for j in range(ne):
+        e = energies[j]
+        c = (q0 * (2.0 * e - q0) + qa * qa) / (2.0 * e * qa)
+        ck[j] = c
+        sk2[j] = max(0.0, 1.0 - c * c)
+    # E-independent sums: S = Sum base, S_E = Sum base E_N, S_pc = Sum base pc; rest frame
+    # also Sum base/E_N, base pc/E_N, base pc^2/E_N, base ps^2/E_N
+    s0 = 0.0
+    s_e = 0.0
+    s_pc = 0.0
+    r0 = 0.0
+    r_pc = 0.0
+    r_pc2 = 0.0
+    r_ps2 = 0.0
     ng = gl_x.size
     for seg in range(nb - 1):
-        s0 = bps[seg]
-        s1 = bps[seg + 1]
-        if s1 <= s0:
+        s_a = bps[seg]
+        s_b = bps[seg + 1]
+        if s_b <= s_a:
             continue
-        npan = max(1, int(math.ceil((s1 - s0) / panel_width)))
-        h = (s1 - s0) / npan
-        for j in range(npan):
-            c = s0 + (j + 0.5) * h
+        npan = max(1, int(math.ceil((s_b - s_a) / panel_width)))
+        h = (s_b - s_a) / npan
+        for jp in range(npan):
+            c = s_a + (jp + 0.5) * h
             for g in range(ng):
                 en = c + 0.5 * h * gl_x[g]
                 p2 = en * en - m_kin * m_kin
@@ -175,28 +204,42 @@ def _kernel_node(
                     occ = _fermi((en - mu) / temp) * _fermi(-(en + q0 - mu) / temp)
                 else:
                     occ = _fermi((math.sqrt(max(p2, 0.0) + m_occ * m_occ) - mu) / temp)
-                a = energy * (en - pc * ck)
-                b2 = energy * energy * ps2 * sk2
                 base = 0.5 * h * gl_w[g] * en * occ
+                s0 += base
+                s_e += base * en
+                s_pc += base * pc
                 if rest_frame:
-                    base = base / (en * energy)
-                    k0 += base
-                    k1 += base * a
-                    k2 += base * (a * a + 0.5 * b2)
+                    r0 += base / en
+                    r_pc += base * pc / en
+                    r_pc2 += base * pc * pc / en
+                    r_ps2 += base * ps2 / en
                 else:
-                    k0 += base / math.sqrt(a * a - b2)
-                    k1 += base
-                    k2 += base * a
-    out[0] = _TWO_PI * k0
-    out[1] = _TWO_PI * k1
-    out[2] = _TWO_PI * k2
+                    # sqrt(a^2 - b^2) = E sqrt((E_N - pc ck)^2 - ps^2 sk^2)
+                    for j in range(j0, ne):
+                        d = en - pc * ck[j]
+                        k0[j] += base / math.sqrt(d * d - ps2 * sk2[j])
+    for j in range(ne):
+        if i >= count[j]:
+            continue
+        e = energies[j]
+        if rest_frame:
+            out[j, 0] = _TWO_PI * r0 / e
+            out[j, 1] = _TWO_PI * (s0 - ck[j] * r_pc)
+            out[j, 2] = (
+                _TWO_PI * e * (s_e - 2.0 * ck[j] * s_pc + ck[j] ** 2 * r_pc2 + 0.5 * sk2[j] * r_ps2)
+            )
+        else:
+            out[j, 0] = _TWO_PI * k0[j] / e
+            out[j, 1] = _TWO_PI * s0
+            out[j, 2] = _TWO_PI * e * (s_e - ck[j] * s_pc)
 
 
 @numba.njit(parallel=True, cache=True)
-def _kernel_nodes(
+def _kernel_nodes_multi(
     q0,
     qa,
-    energy,
+    energies,
+    count,
     temp,
     m_kin,
     m_occ,
@@ -209,14 +252,17 @@ def _kernel_nodes(
     gl_x,
     gl_w,
 ):
-    """K_n at every node: returns (n_nodes, 3)."""
+    """K_n at every node and energy: returns (n_nodes, n_energies, 3); node i belongs to
+    energy j if i < count[j] (zeros otherwise). ``energies`` ascend (``count`` non-decreasing)."""
     n = q0.size
-    out = np.zeros((n, 3))
+    out = np.zeros((n, energies.size, 3))
     for i in numba.prange(n):
         _kernel_node(
+            i,
             q0[i],
             qa[i],
-            energy,
+            energies,
+            count,
             temp,
             m_kin,
             m_occ,
@@ -231,6 +277,13 @@ def _kernel_nodes(
             out[i],
         )
     return out
+
+
+def _kernel_nodes(q0, qa, energy, *args):
+    """K_n at every node of one energy: (n_nodes, 3) (see :func:`_kernel_nodes_multi`)."""
+    energies = np.array([float(energy)])
+    count = np.array([np.asarray(q0).size], dtype=np.int64)
+    return _kernel_nodes_multi(q0, qa, energies, count, *args)[:, 0, :]
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,6 +375,86 @@ def shell_kernels(
             gl_w,
         )
     return {"q0": q0, "q_abs": qa, "weight": w, "kernels": out, "mass_kin": m_kin}
+
+
+def spectral_shell_kernels(
+    *, energies_mev, temperature_mev, m_eff_mev, mu_eff_mev, flux="pk", settings=None
+):
+    """In-medium kernels of one shell at many neutrino energies on one shared grid.
+
+    The (q0, |q|) grid of :func:`lightmed.kernel_grid.spectral_grid` covers every energy; the
+    E_N integral at each node is done once and serves all energies (physics.md §3.8).
+
+    Parameters
+    ----------
+    energies_mev : array_like
+        Neutrino energies E_j [MeV].
+    temperature_mev, m_eff_mev, mu_eff_mev, flux, settings
+        As for :func:`shell_kernels` (frame ``medium``).
+
+    Returns
+    -------
+    dict
+        ``q0``, ``q_abs``, ``weight`` (nodes), ``count`` (nodes of energy j: the first
+        count[j]) and ``kernels`` {nucleon: (n_nodes, n_energies, 3)} (zero beyond count[j]).
+    """
+    from .kernel_grid import spectral_grid
+
+    settings = settings or QuadratureSettings()
+    if flux not in FLUXES:
+        raise ConfigError(f"kernels.flux = {flux!r} is not allowed; choose one of {FLUXES}")
+    energies = np.asarray(energies_mev, dtype=float)
+    if energies.size > 1 and not np.all(np.diff(energies) > 0):
+        raise InputError("spectral_shell_kernels: energies_mev must be strictly increasing")
+    for name, value in (
+        ("temperature [MeV]", temperature_mev),
+        ("effective mass [MeV]", m_eff_mev),
+        ("neutrino energy [MeV]", float(energies.min())),
+    ):
+        _check_positive(name, value)
+    m = float(m_eff_mev)
+    t = float(temperature_mev)
+    cut = settings.thermal_cutoff
+    e_star_cut = max(occupation_cutoff(t, m, mu, cut) for mu in mu_eff_mev.values())
+    p_cut = math.sqrt(e_star_cut**2 - m**2)
+    edges = [math.sqrt(mu**2 - m**2) for mu in mu_eff_mev.values() if mu > m]
+    q0, qa, w, count = spectral_grid(energies, t, m, p_cut, settings, edges)
+    gl_x, gl_w = _gl(settings.gauss_order)
+    panel_width = 4.0 * t / settings.refinement
+    out = {}
+    for nucleon, mu in mu_eff_mev.items():
+        e_cut = occupation_cutoff(t, m, mu, cut)
+        out[nucleon] = _kernel_nodes_multi(
+            q0,
+            qa,
+            energies,
+            count.astype(np.int64),
+            t,
+            m,
+            m,
+            float(mu),
+            e_cut,
+            cut,
+            True,
+            flux == "rest_frame",
+            panel_width,
+            gl_x,
+            gl_w,
+        )
+    return {"q0": q0, "q_abs": qa, "weight": w, "count": count, "kernels": out, "mass_kin": m}
+
+
+def energy_slice(res, j):
+    """The nodes and kernels of energy j of a :func:`spectral_shell_kernels` result, in the
+    format of :func:`shell_kernels` (for ``precomputed=`` of the reference contractions)."""
+    n = int(res["count"][j])
+    return {
+        "q0": res["q0"][:n],
+        "q_abs": res["q_abs"][:n],
+        "weight": res["weight"][:n],
+        "kernels": {k: v[:n, j, :] for k, v in res["kernels"].items()},
+        "mass_kin": res["mass_kin"],
+    }
 
 
 def nucleon_density(mu_eff_mev, m_eff_mev, temperature_mev, cutoff=30.0, order=16):

@@ -9,7 +9,8 @@ physics.md §3.8. The Rosseland mean over the local thermal spectrum of a specie
 lambda(E_j) over Gauss-Legendre nodes E_j on [0, |mu_nu| + 30 T] (8 per panel, two thirds of
 the panels on [0, |mu_nu| + 10 T] where both spectra peak),
 shared by both species (only the weights w_j differ), so one set of kernels per shell and
-node serves both.
+node serves both. The kernels of all energies of a shell come from one shared (q0, |q|) grid
+and one E_N integral per node (:func:`lightmed.kernels.spectral_shell_kernels`).
 
 Kernel moments. At every energy node the kernels of the shell are contracted right away to a
 handful of numbers that any matrix element needs: every coefficient c_n(q^2) of physics.md §3.4
@@ -22,7 +23,8 @@ F_i = pref/E w_i B_b(q0_i) W(q0_i, q^2_i) (blocking b, weighting W) the rate of 
 with gamma the polynomial coefficients of the term (:func:`basis_coefficients`) and D the
 propagator (p = 0 SM, 1 interference, 2 new physics) on a fixed log mass grid
 (:func:`spectral_mass_grid`), interpolated to the models' masses by :func:`interpolate_mass`
-(each moment is single-signed and monotonic in m). Only these moments are stored (the per-node
+(each moment is single-signed and monotonic in m). The node sums with propagators are taken
+through a ln|q^2| grid (:func:`shell_moments`). Only these moments are stored (the per-node
 kernels of 24+ energies would be ~1 GB).
 """
 
@@ -30,10 +32,12 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 from scipy.special import expit
 
 from .errors import ArtifactError, ConfigError, InputError
+from .numerics import fermi as _fermi
 
 #: Basis of the q^2 polynomials times kernels: (n of K_n, power k of q^2).
 MOMENTS: tuple[tuple[int, int], ...] = ((0, 1), (0, 2), (1, 1), (2, 0))
@@ -104,45 +108,107 @@ def blocking_mu(blocking, mu_nu_mev):
     return {"nu": mu_nu_mev, "nubar": -mu_nu_mev, "none": None}[blocking]
 
 
-def node_moments(q0, q2, weight, kernels, energy, temperature, mu_nu, masses, pref):
-    """Moments of one shell and energy node (module docstring).
+#: Grid of ln|q^2| onto which the node sums are projected before the mass transform: points
+#: per decade of |q^2| (cubic Lagrange assignment; module docstring).
+Q2_POINTS_PER_DECADE = 128
 
-    Parameters
-    ----------
-    q0, q2, weight : ndarray (n_nodes,)
-        Node energy transfer [MeV], q^2 [MeV^2], quadrature weight [MeV^2].
-    kernels : ndarray (n_nucleon, n_nodes, 3)
-        K0, K1, K2 of each nucleon.
-    energy, temperature, mu_nu : float
-        E, T, mu_nu of the blocking [MeV].
-    masses : ndarray
-        Mediator masses [MeV].
-    pref : float
-        Prefactor turning a node sum into 1/lambda [1/m] (includes 1/E).
+
+@numba.njit(parallel=True, cache=True)
+def _project(q0, q2, weight, count, kern, energies, pref, temp, mu_nu, y0, h, n_grid):
+    """Node sums of one shell: m0 (energy, blocking, weighting, nucleon, moment) and their
+    projection A (..., grid) onto the ln|q^2| grid y0 + h g (cubic Lagrange weights).
+    ``kern`` is a tuple (one per nucleon) of (node, energy, 3) kernel arrays."""
+    ne = energies.size
+    nn = len(kern)
+    m0 = np.zeros((ne, 3, 2, nn, 4))
+    proj = np.zeros((ne, 3, 2, nn, 4, n_grid))
+    for j in numba.prange(ne):
+        e = energies[j]
+        blk = np.empty(3)
+        wt = np.empty(2)
+        x = np.empty((nn, 4))
+        lag = np.empty(4)
+        for i in range(count[j]):
+            qq = q2[i]
+            s = (math.log(-qq) - y0) / h
+            g = int(math.floor(s))
+            t = s - g
+            # cubic Lagrange weights of the points g-1, g, g+1, g+2
+            lag[0] = -t * (t - 1.0) * (t - 2.0) / 6.0
+            lag[1] = (t + 1.0) * (t - 1.0) * (t - 2.0) / 2.0
+            lag[2] = -(t + 1.0) * t * (t - 2.0) / 2.0
+            lag[3] = (t + 1.0) * t * (t - 1.0) / 6.0
+            ep = e - q0[i]
+            blk[0] = _fermi(-(ep - mu_nu) / temp)
+            blk[1] = _fermi(-(ep + mu_nu) / temp)
+            blk[2] = 1.0
+            wt[0] = 1.0
+            wt[1] = -qq / (2.0 * e * ep)
+            for a in range(nn):
+                ka = kern[a]
+                k0 = ka[i, j, 0]
+                x[a, 0] = qq * k0
+                x[a, 1] = qq * qq * k0
+                x[a, 2] = qq * ka[i, j, 1]
+                x[a, 3] = ka[i, j, 2]
+            base = pref[j] * weight[i]
+            for b in range(3):
+                for w in range(2):
+                    f = base * blk[b] * wt[w]
+                    for a in range(nn):
+                        for c in range(4):
+                            v = f * x[a, c]
+                            m0[j, b, w, a, c] += v
+                            for k in range(4):
+                                proj[j, b, w, a, c, g - 1 + k] += v * lag[k]
+    return m0, proj
+
+
+def shell_moments(res, energies, temperature, mu_nu, masses):
+    """Moments of one shell at every energy node from :func:`lightmed.kernels.
+    spectral_shell_kernels` (module docstring).
+
+    The node sums with one or two propagators, Sum_i F_i X_i D(q^2_i, m)^p, are evaluated as
+    Sum_g A_g D(q^2_g, m)^p: the node weights are assigned to a ln|q^2| grid
+    (:data:`Q2_POINTS_PER_DECADE`) with cubic Lagrange weights, which is exact for D
+    interpolated by a cubic in ln|q^2| (< 1e-7 relative for D and D^2, whose ln|q^2|
+    derivatives are bounded by those of a logistic function) and turns a (nodes x masses)
+    product per energy into a (grid x masses) one.
 
     Returns
     -------
-    m0 : ndarray (blocking, weighting, nucleon, moment)
-    m1, m2 : ndarray (blocking, weighting, nucleon, moment, mass)
+    m0 : ndarray (energy, blocking, weighting, nucleon, moment)
+    m1, m2 : ndarray (..., mass)
     """
-    from .transport import transport_factor
+    from .kernels import NUCLEONS
 
-    rows = []
-    wt = {"total": 1.0, "transport": transport_factor(q0, q2, energy)}
-    basis = [q2**k * kernels[:, :, n] for n, k in MOMENTS]  # each (nucleon, node)
-    basis = np.stack(basis, axis=1)  # (nucleon, moment, node)
-    for b in BLOCKINGS:
-        mu = blocking_mu(b, mu_nu)
-        blk = 1.0 if mu is None else expit((energy - q0 - mu) / temperature)
-        for name in MOMENT_WEIGHTINGS:
-            rows.append(basis * (pref * weight * blk * wt[name]))
-    v = np.stack(rows).reshape(len(BLOCKINGS), len(MOMENT_WEIGHTINGS), *basis.shape)
-    flat = v.reshape(-1, v.shape[-1])
-    d = 1.0 / (q2[:, None] - np.asarray(masses, float)[None, :] ** 2)
-    shape = v.shape[:-1]
-    m0 = flat.sum(-1).reshape(shape)
-    m1 = (flat @ d).reshape(*shape, d.shape[1])
-    m2 = (flat @ (d * d)).reshape(*shape, d.shape[1])
+    q0, qa, w = res["q0"], res["q_abs"], res["weight"]
+    q2 = q0 * q0 - qa * qa
+    h = math.log(10.0) / Q2_POINTS_PER_DECADE
+    y = np.log(-q2)
+    y0 = float(y.min()) - 2.0 * h
+    n_grid = int(math.ceil((float(y.max()) - y0) / h)) + 4
+    kern = tuple(res["kernels"][n] for n in NUCLEONS)
+    energies = np.asarray(energies, dtype=float)
+    pref = np.array([rate_prefactor(e) for e in energies])
+    m0, proj = _project(
+        q0,
+        q2,
+        w,
+        res["count"].astype(np.int64),
+        kern,
+        energies,
+        pref,
+        float(temperature),
+        float(mu_nu),
+        y0,
+        h,
+        n_grid,
+    )
+    q2_grid = -np.exp(y0 + h * np.arange(n_grid))
+    d = 1.0 / (q2_grid[:, None] - np.asarray(masses, float)[None, :] ** 2)
+    m1 = proj @ d
+    m2 = proj @ (d * d)
     return m0, m1, m2
 
 
@@ -232,7 +298,7 @@ def spectral_moments(kernels, n_nodes, settings, flux="pk"):
     import xarray as xr
 
     from .io import with_attrs
-    from .kernels import NUCLEONS, SPECIES, shell_kernels
+    from .kernels import NUCLEONS, SPECIES, spectral_shell_kernels
 
     masses = spectral_mass_grid(settings.min_mediator_mass_mev)
     ns = kernels.sizes["shell"]
@@ -251,21 +317,15 @@ def spectral_moments(kernels, n_nodes, settings, flux="pk"):
         energies[i] = e_nodes
         for s, sp in enumerate(SPECIES):
             weights[i, s] = w[sp]
-        for j, e in enumerate(e_nodes):
-            res = shell_kernels(
-                energy_mev=float(e),
-                temperature_mev=t,
-                m_eff_mev=mstar,
-                mu_eff_mev=mu,
-                frame="medium",
-                flux=flux,
-                settings=settings,
-            )
-            q2 = res["q0"] ** 2 - res["q_abs"] ** 2
-            kern = np.stack([res["kernels"][n] for n in NUCLEONS])
-            m0[i, j], m1[i, j], m2[i, j] = node_moments(
-                res["q0"], q2, res["weight"], kern, float(e), t, mu_nu, masses, rate_prefactor(e)
-            )
+        res = spectral_shell_kernels(
+            energies_mev=e_nodes,
+            temperature_mev=t,
+            m_eff_mev=mstar,
+            mu_eff_mev=mu,
+            flux=flux,
+            settings=settings,
+        )
+        m0[i], m1[i], m2[i] = shell_moments(res, e_nodes, t, mu_nu, masses)
     base = ("shell", "energy_node", "blocking", "weighting", "nucleon", "moment")
     ds = xr.Dataset(
         coords={
