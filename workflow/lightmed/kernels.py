@@ -51,6 +51,15 @@ NUCLEONS: tuple[str, ...] = ("n", "p")
 
 _TWO_PI = 2.0 * math.pi
 
+#: Chebyshev points of the per-energy K0 factor on a node's E_N interval (physics.md §3.8).
+N_CHEB = 12
+_CHEB_X = np.cos(math.pi * (np.arange(N_CHEB) + 0.5) / N_CHEB)
+#: c_p = Sum_k _CHEB_C[p, k] g(x_k): interpolating Chebyshev series g = Sum_p c_p T_p.
+_CHEB_C = (2.0 / N_CHEB) * np.cos(
+    np.outer(np.arange(N_CHEB), math.pi * (np.arange(N_CHEB) + 0.5) / N_CHEB)
+)
+_CHEB_C[0] *= 0.5
+
 
 @dataclass(frozen=True)
 class QuadratureSettings:
@@ -118,8 +127,12 @@ def _kernel_node(
     """K0, K1, K2 at node ``i`` for every energy E_j with i < count[j] into ``out[j, 0:3]``.
 
     The E_N integral (Gauss-Legendre panels) is shared by the energies: K1 and K2 are linear
-    combinations of E-independent sums (pk: K1 = S, K2 = E (S_E - cos theta_kq S_pc)), and only
-    the p.k flux's K0 = Int 1/sqrt(a^2 - b^2) is accumulated per energy.
+    combinations of E-independent sums (pk: K1 = S, K2 = E (S_E - cos theta_kq S_pc)). The p.k
+    flux's K0 = Int dE_N E_N F / sqrt(a^2 - b^2) has an E-dependent factor g_E(E_N) that is
+    smooth on the E_N interval (no thermal structure: its singularities sit at E_N = -E +- i..):
+    with more than two energies g_E is replaced by its interpolating Chebyshev series of
+    degree N_CHEB - 1, so K0 = Sum_k W_k g_E(x_k) with E-independent weights
+    W_k = Sum_p C_pk Int E_N F T_p (the occupation stays exact).
     """
     ne = energies.size
     for j in range(ne):
@@ -171,6 +184,10 @@ def _kernel_node(
     ck = np.empty(ne)
     sk2 = np.empty(ne)
     k0 = np.zeros(ne)
+    use_cheb = (not rest_frame) and (ne - j0) > 2
+    cheb = np.zeros(N_CHEB)
+    e_lo = bps[0]
+    e_hi = bps[nb - 1]
     for j in range(ne):
         e = energies[j]
         c = (q0 * (2.0 * e - q0) + qa * qa) / (2.0 * e * qa)
@@ -213,11 +230,33 @@ def _kernel_node(
                     r_pc += base * pc / en
                     r_pc2 += base * pc * pc / en
                     r_ps2 += base * ps2 / en
+                elif use_cheb:
+                    x = (2.0 * en - e_lo - e_hi) / (e_hi - e_lo)
+                    t_a = 1.0
+                    t_b = x
+                    cheb[0] += base
+                    cheb[1] += base * x
+                    for p in range(2, N_CHEB):
+                        t_c = 2.0 * x * t_b - t_a
+                        cheb[p] += base * t_c
+                        t_a = t_b
+                        t_b = t_c
                 else:
                     # sqrt(a^2 - b^2) = E sqrt((E_N - pc ck)^2 - ps^2 sk^2)
                     for j in range(j0, ne):
                         d = en - pc * ck[j]
                         k0[j] += base / math.sqrt(d * d - ps2 * sk2[j])
+    if use_cheb:
+        for k in range(N_CHEB):
+            w_k = 0.0
+            for p in range(N_CHEB):
+                w_k += _CHEB_C[p, k] * cheb[p]
+            en = 0.5 * (e_lo + e_hi) + 0.5 * (e_hi - e_lo) * _CHEB_X[k]
+            pc = (2.0 * en * q0 + q0 * q0 - qa * qa) / (2.0 * qa)
+            ps2 = max(0.0, en * en - m_kin * m_kin - pc * pc)
+            for j in range(j0, ne):
+                d = en - pc * ck[j]
+                k0[j] += w_k / math.sqrt(d * d - ps2 * sk2[j])
     for j in range(ne):
         if i >= count[j]:
             continue
