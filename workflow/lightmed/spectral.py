@@ -115,29 +115,36 @@ Q2_POINTS_PER_DECADE = 128
 
 @numba.njit(parallel=True, cache=True)
 def _project(q0, q2, weight, count, kern, energies, pref, temp, mu_nu, y0, h, n_grid):
-    """Node sums of one shell: m0 (energy, blocking, weighting, nucleon, moment) and their
-    projection A (..., grid) onto the ln|q^2| grid y0 + h g (cubic Lagrange weights).
-    ``kern`` is a tuple (one per nucleon) of (node, energy, 3) kernel arrays."""
+    """Node sums of one shell: m0 (energy, row) and their projection A (energy, grid, row)
+    onto the ln|q^2| grid y0 + h g (cubic Lagrange weights); row = (blocking, weighting,
+    nucleon, moment) flattened. ``kern`` is a tuple (one per nucleon) of (node, energy, 3)
+    kernel arrays."""
     ne = energies.size
     nn = len(kern)
-    m0 = np.zeros((ne, 3, 2, nn, 4))
-    proj = np.zeros((ne, 3, 2, nn, 4, n_grid))
+    n_rows = 3 * 2 * nn * 4
+    n = q2.size
+    # per node: grid index and the cubic Lagrange weights of the points g-1, g, g+1, g+2
+    gi = np.empty(n, dtype=np.int64)
+    lag = np.empty((n, 4))
+    for i in range(n):
+        s = (math.log(-q2[i]) - y0) / h
+        g = int(math.floor(s))
+        t = s - g
+        gi[i] = g - 1
+        lag[i, 0] = -t * (t - 1.0) * (t - 2.0) / 6.0
+        lag[i, 1] = (t + 1.0) * (t - 1.0) * (t - 2.0) / 2.0
+        lag[i, 2] = -(t + 1.0) * t * (t - 2.0) / 2.0
+        lag[i, 3] = (t + 1.0) * t * (t - 1.0) / 6.0
+    m0 = np.zeros((ne, n_rows))
+    proj = np.zeros((ne, n_grid, n_rows))
     for j in numba.prange(ne):
         e = energies[j]
         blk = np.empty(3)
         wt = np.empty(2)
         x = np.empty((nn, 4))
-        lag = np.empty(4)
+        v = np.empty(n_rows)
         for i in range(count[j]):
             qq = q2[i]
-            s = (math.log(-qq) - y0) / h
-            g = int(math.floor(s))
-            t = s - g
-            # cubic Lagrange weights of the points g-1, g, g+1, g+2
-            lag[0] = -t * (t - 1.0) * (t - 2.0) / 6.0
-            lag[1] = (t + 1.0) * (t - 1.0) * (t - 2.0) / 2.0
-            lag[2] = -(t + 1.0) * t * (t - 2.0) / 2.0
-            lag[3] = (t + 1.0) * t * (t - 1.0) / 6.0
             ep = e - q0[i]
             blk[0] = _fermi(-(ep - mu_nu) / temp)
             blk[1] = _fermi(-(ep + mu_nu) / temp)
@@ -152,15 +159,23 @@ def _project(q0, q2, weight, count, kern, energies, pref, temp, mu_nu, y0, h, n_
                 x[a, 2] = qq * ka[i, j, 1]
                 x[a, 3] = ka[i, j, 2]
             base = pref[j] * weight[i]
+            r = 0
             for b in range(3):
                 for w in range(2):
                     f = base * blk[b] * wt[w]
                     for a in range(nn):
                         for c in range(4):
-                            v = f * x[a, c]
-                            m0[j, b, w, a, c] += v
-                            for k in range(4):
-                                proj[j, b, w, a, c, g - 1 + k] += v * lag[k]
+                            v[r] = f * x[a, c]
+                            r += 1
+            row = m0[j]
+            for r in range(n_rows):
+                row[r] += v[r]
+            g0 = gi[i]
+            for k in range(4):
+                lk = lag[i, k]
+                dst = proj[j, g0 + k]
+                for r in range(n_rows):
+                    dst[r] += v[r] * lk
     return m0, proj
 
 
@@ -207,9 +222,11 @@ def shell_moments(res, energies, temperature, mu_nu, masses):
     )
     q2_grid = -np.exp(y0 + h * np.arange(n_grid))
     d = 1.0 / (q2_grid[:, None] - np.asarray(masses, float)[None, :] ** 2)
-    m1 = proj @ d
-    m2 = proj @ (d * d)
-    return m0, m1, m2
+    shape = (energies.size, len(BLOCKINGS), len(MOMENT_WEIGHTINGS), len(NUCLEONS), len(MOMENTS))
+    at = np.swapaxes(proj, 1, 2)  # (energy, row, grid)
+    m1 = (at @ d).reshape(*shape, d.shape[1])
+    m2 = (at @ (d * d)).reshape(*shape, d.shape[1])
+    return m0.reshape(shape), m1, m2
 
 
 def basis_coefficients(coeff_fn, scale_mev2=1.0e4, rtol=1e-9):
