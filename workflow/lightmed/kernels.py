@@ -179,7 +179,14 @@ def _kernel_node(
         nb += 1
     bps[nb] = hi
     nb += 1
-    bps[:nb].sort()
+    # insertion sort of at most four breakpoints (np.sort would compile numba's quicksort)
+    for a in range(1, nb):
+        v = bps[a]
+        b = a - 1
+        while b >= 0 and bps[b] > v:
+            bps[b + 1] = bps[b]
+            b -= 1
+        bps[b + 1] = v
     # cos and sin^2 of the angle between k and q, per energy
     ck = np.empty(ne)
     sk2 = np.empty(ne)
@@ -296,8 +303,9 @@ def _kernel_nodes_multi(
     n = q0.size
     out = np.zeros((n, energies.size, 3))
     for i in numba.prange(n):
+        # one int64 specialisation of _kernel_node (the parfor's own index is unsigned)
         _kernel_node(
-            i,
+            np.int64(i),
             q0[i],
             qa[i],
             energies,

@@ -113,7 +113,7 @@ def blocking_mu(blocking, mu_nu_mev):
 Q2_POINTS_PER_DECADE = 128
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(parallel=False, cache=True)
 def _project(q0, q2, weight, count, kern, energies, pref, temp, mu_nu, y0, h, n_grid):
     """Node sums of one shell: m0 (energy, row) and their projection A (energy, grid, row)
     onto the ln|q^2| grid y0 + h g (cubic Lagrange weights); row = (blocking, weighting,
