@@ -8,6 +8,7 @@
 
 from lightmed.smk import constraints as cons_smk
 from lightmed.smk import report as report_smk
+from lightmed.smk.core import PRIORITY
 
 try:
     CONSTRAINTS_PLAN, _cons_skipped = cons_smk.constraints_plan(config)
@@ -48,6 +49,7 @@ if CONSTRAINTS_PLAN:
         wildcard_constraints:
             experiment="|".join(CONSTRAINTS_PLAN),
         threads: 1
+        priority: PRIORITY["constraints"]
         resources:
             mem_mb=2000,
             runtime=30,

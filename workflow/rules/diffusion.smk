@@ -5,6 +5,7 @@
 
 from lightmed.smk import diffusion as sn_smk
 from lightmed.smk import report as report_smk
+from lightmed.smk.core import PRIORITY
 
 SN_CORE_OUTPUTS = sn_smk.sn_core_outputs(config)
 SN_CORE_FIGURES = sn_smk.sn_core_figures(config)
@@ -32,6 +33,7 @@ if SN_CORE_OUTPUTS["bounds"]:
         benchmark:
             "benchmarks/results/compute_sn_core/compute_sn_core.tsv"
         threads: 1
+        priority: PRIORITY["sn_core_chain"]
         resources:
             mem_mb=lambda w, attempt: attempt * sn_smk.sn_core_mem_mb(config),
             runtime=lambda w, attempt: attempt * sn_smk.sn_core_runtime(config),
@@ -67,6 +69,7 @@ if SN_CORE_OUTPUTS["bounds"]:
         benchmark:
             "benchmarks/results/plot_sn_core/plot_sn_core.tsv"
         threads: 1
+        priority: PRIORITY["sn_core_chain"]
         resources:
             mem_mb=1000,
             runtime=5,

@@ -3,7 +3,7 @@
 # K0, K1, K2); compute_mfp -> results/mfp/{snapshot}_{medium}_{nature}.nc (SM);
 # compute_mfp_model -> results/mfp/{snapshot}_{medium}_{nature}_{model}.nc ((mass, coupling)).
 
-from lightmed.smk.core import medium_targets
+from lightmed.smk.core import PRIORITY, medium_targets
 from lightmed.smk.mfp import (
     kernels_input,
     kernels_resources,
@@ -29,7 +29,13 @@ rule compute_kernels:
         kernels=config["kernels"],
     log:
         "logs/compute_kernels/{snapshot}_{medium}_{nature}.log",
-    threads: 2
+    # One thread each (numba-parallel up to `threads`): on a few cores the kernels of several
+    # snapshots x natures run side by side and no 2-core job waits for two cores to free at
+    # once; a cluster or a big workstation raises it with --set-threads (README, SLURM profile).
+    threads: 1
+    # The SN-core chain (profiles -> rmf -> kernels -> mfp -> bounds) is the longest path of
+    # the default pipeline: start it first (README "Performance and scaling").
+    priority: PRIORITY["sn_core_chain"]
     resources:
         mem_mb=lambda w, attempt: kernels_resources(config, w.snapshot, w.nature, attempt)[
             "mem_mb"
@@ -56,6 +62,7 @@ rule compute_mfp:
     benchmark:
         "benchmarks/results/compute_mfp/{snapshot}_{medium}_{nature}.tsv"
     threads: 1
+    priority: PRIORITY["sn_core_chain"]
     resources:
         mem_mb=lambda w, attempt: 2000 * attempt,
         runtime=lambda w, attempt: 10 * attempt,
@@ -86,7 +93,8 @@ rule compute_mfp_model:
         "benchmarks/results/compute_mfp_model/{snapshot}_{medium}_{nature}_{model}.tsv"
     wildcard_constraints:
         model="|".join(SN_CORE_MODELS),
-    threads: 2
+    threads: 1
+    priority: PRIORITY["sn_core_chain"]
     resources:
         mem_mb=lambda w, attempt: model_resources(config, w.snapshot, w.model, attempt)["mem_mb"],
         runtime=lambda w, attempt: model_resources(config, w.snapshot, w.model, attempt)[

@@ -1,6 +1,6 @@
 # Stage 1 (profiles): ingest SN shell tables or radial snapshots into results/profiles/.
 
-from lightmed.smk.core import ingest_params, snapshot_file
+from lightmed.smk.core import PRIORITY, ingest_params, snapshot_file
 
 
 rule ingest_profile:
@@ -15,6 +15,7 @@ rule ingest_profile:
     benchmark:
         "benchmarks/results/ingest_profile/{snapshot}.tsv"
     threads: 1
+    priority: PRIORITY["sn_core_chain"]
     resources:
         mem_mb=1000,
         runtime=5,

@@ -2,7 +2,7 @@
 # finite-temperature relativistic mean field (c21, tm1, nl3, dd2) or the snapshot's own
 # effective masses and potentials (profile).
 
-from lightmed.smk.core import medium_targets, rmf_params, snapshot_shells
+from lightmed.smk.core import PRIORITY, medium_targets, rmf_params, snapshot_shells
 
 
 # No benchmark: directive here: Snakemake refuses it on rules eligible for between-workflow
@@ -17,6 +17,7 @@ rule solve_rmf:
     log:
         "logs/solve_rmf/{snapshot}_{medium}_{nature}.log",
     threads: 1
+    priority: PRIORITY["sn_core_chain"]
     resources:
         mem_mb=lambda w, attempt: 1000 * attempt,
         # a few s per shell (more for steep Garching shells); twice the request on a retry

@@ -18,6 +18,13 @@ from ..errors import ConfigError
 #: keeps the three equal); a literal here so the Snakefile does not import the numba kernels.
 MEDIA: tuple[str, ...] = ("tm1", "c21", "nl3", "dd2", "profile")
 
+#: Scheduling priorities (Snakemake ``priority:``; unlisted rules have 0). The SN-core chain
+#: (ingest_profile -> solve_rmf -> compute_kernels -> compute_mfp(_model) -> compute_sn_core ->
+#: plot_sn_core) is the longest dependency path of the default pipeline, so it starts first
+#: and the detector stages fill the other cores; a real-data limit is one long job per
+#: experiment, started early so that it does not run alone at the end.
+PRIORITY: dict[str, int] = {"sn_core_chain": 20, "constraints": 10}
+
 #: Profile columns a shell table needs for medium ``profile`` (profiles.SHELL_COLUMNS names).
 _PROFILE_MEDIUM_COLUMNS = (
     "mu_nu_mev",

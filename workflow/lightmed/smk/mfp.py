@@ -32,7 +32,7 @@ def model_kernels(
 
 
 def kernels_resources(config: dict, snapshot: str, nature: str, attempt: int = 1) -> dict:
-    """mem_mb and runtime [min] of one compute_kernels job (threads: 2), times the attempt.
+    """mem_mb and runtime [min] of one compute_kernels job, times the attempt.
 
     Cost grows with shells x kernels.refinement^2 (panels in |q|, q0 and E_N); Majorana
     needs more nodes (mu_nu = 0, hotter tails). Measured (benchmarks/bench_pipeline.py, 2
