@@ -18,6 +18,7 @@ if workflow.is_main_process:
     for _line in _cons_skipped:
         print(_line, file=sys.stderr)
 
+CONSTRAINTS_PANELS = cons_smk.figure_panels(CONSTRAINTS_PLAN, config)
 CONSTRAINTS_TARGETS = cons_smk.targets(CONSTRAINTS_PLAN) + cons_smk.figure_targets(
     CONSTRAINTS_PLAN, config
 )
@@ -58,25 +59,21 @@ if CONSTRAINTS_PLAN:
         script:
             "../scripts/compute_constraints.py"
 
+    # The data limits of every model compared, one figure per model, all in one job.
     rule plot_constraints:
         input:
-            constraints=lambda w: cons_smk.model_artifacts(CONSTRAINTS_PLAN, w.model),
+            constraints=cons_smk.panel_inputs(CONSTRAINTS_PANELS),
         output:
             figure=report_smk.figures(
-                [
-                    f"results/figures/constraints_{{model}}.{ext}"
-                    for ext in config["figures"]["formats"]
-                ],
+                [path for panel in CONSTRAINTS_PANELS for path in panel["outputs"]],
                 "constraints.rst",
                 "constraints",
             ),
         params:
             figures=config["figures"],
-            labels=lambda w: cons_smk.model_labels(config, w.model),
+            panels=CONSTRAINTS_PANELS,
         log:
-            "logs/plot_constraints/{model}.log",
-        wildcard_constraints:
-            model="|".join(next(iter(CONSTRAINTS_PLAN.values()))["models"]),
+            "logs/plot_constraints/plot_constraints.log",
         threads: 1
         resources:
             mem_mb=1000,

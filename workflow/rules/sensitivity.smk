@@ -50,65 +50,53 @@ rule compute_sensitivity:
         "../scripts/compute_sensitivity.py"
 
 
-# The SN (ST21 Figs. 5-6), detector-size (Fig. 7) and solar-vs-atmospheric (Fig. 11) figures.
+# The SN (ST21 Figs. 5-6), detector-size (Fig. 7) and solar-vs-atmospheric (Fig. 11) figures
+# of every detector model, in one job (lightmed/smk/sensitivity.py: the figure "panels").
+SENS_COMPARISON = sens_smk.comparison_panels(config, SENS_PLAN)
+SENS_NORMALISATION = sens_smk.normalisation_panels(config, SENS_PLAN)
+
+
 rule plot_sensitivity_comparison:
     input:
-        sensitivities=lambda w: sens_smk.sensitivity_files(
-            sens_smk.comparison_params(config, w.comparison)["sources"],
-            sens_smk.comparison_params(config, w.comparison)["combos"],
-            w.model,
-        ),
+        sensitivities=sens_smk.panel_inputs(SENS_COMPARISON),
     output:
         figure=report_smk.figures(
-            sens_smk.figure_paths(
-                "sensitivity_{comparison}_{model}", config["figures"]["formats"]
-            ),
-            "sensitivity_comparison.rst",
-            "sensitivity",
+            sens_smk.panel_outputs(SENS_COMPARISON), "sensitivity_comparison.rst", "sensitivity"
         ),
     params:
         style=sens_smk.plot_style(config),
-        comparison=lambda w: sens_smk.comparison_params(config, w.comparison),
+        panels=SENS_COMPARISON,
     log:
-        "logs/plot_sensitivity_comparison/{comparison}_{model}.log",
+        "logs/plot_sensitivity_comparison/plot_sensitivity_comparison.log",
     benchmark:
-        "benchmarks/results/plot_sensitivity_comparison/{comparison}_{model}.tsv"
-    wildcard_constraints:
-        comparison="|".join(sens_smk.COMPARISONS),
-        model=SENS_WILDCARDS["model"],
+        "benchmarks/results/plot_sensitivity_comparison/plot_sensitivity_comparison.tsv"
     threads: 1
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=10,
     conda:
         "../../envs/lightmed.yaml"
     script:
         "../scripts/plot_sensitivity_comparison.py"
 
 
+# Bounds for every flux-normalisation uncertainty, every detector model, in one job.
 rule plot_sensitivity_normalisation:
     input:
-        sensitivities=lambda w: sens_smk.sensitivity_files(
-            [s for s in sens_smk.NORMALISATION_SOURCES if s in SENS_PLAN.sources],
-            [SENS_FIG["norm_combo"]],
-            w.model,
-        ),
+        sensitivities=sens_smk.panel_inputs(SENS_NORMALISATION),
     output:
         figure=report_smk.figures(
-            sens_smk.figure_paths(
-                "sensitivity_normalisation_{model}", config["figures"]["formats"]
-            ),
+            sens_smk.panel_outputs(SENS_NORMALISATION),
             "sensitivity_normalisation.rst",
             "sensitivity",
         ),
     params:
         style=sens_smk.plot_style(config),
+        panels=SENS_NORMALISATION,
     log:
-        "logs/plot_sensitivity_normalisation/{model}.log",
+        "logs/plot_sensitivity_normalisation/plot_sensitivity_normalisation.log",
     benchmark:
-        "benchmarks/results/plot_sensitivity_normalisation/{model}.tsv"
-    wildcard_constraints:
-        model=SENS_WILDCARDS["model"],
+        "benchmarks/results/plot_sensitivity_normalisation/plot_sensitivity_normalisation.tsv"
     threads: 1
     resources:
         mem_mb=1000,
@@ -119,39 +107,26 @@ rule plot_sensitivity_normalisation:
         "../scripts/plot_sensitivity_normalisation.py"
 
 
+# Every lightmed bound of each model on one figure per model, all models in one job.
 rule plot_summary:
     input:
-        unpack(
-            lambda w: sens_smk.sn_core_inputs(
-                config, w.model, rules.has
-            )
-        ),
-        sensitivities=lambda w: sens_smk.sensitivity_files(
-            SENS_FIG["summary_sources"], [SENS_FIG["summary_combo"]], w.model
-        ),
-        external=lambda w: sens_smk.external_limit_files(config, w.model),
-        constraints=lambda w: cons_smk.model_artifacts(CONSTRAINTS_PLAN, w.model),
+        lambda w: sens_smk.panel_inputs(sens_smk.summary_panels(config, SENS_PLAN, rules.has)),
     output:
         figure=report_smk.figures(
-            sens_smk.figure_paths("summary_{model}", config["figures"]["formats"]),
-            "summary.rst",
-            "summary",
+            sens_smk.summary_outputs(config, SENS_PLAN), "summary.rst", "summary"
         ),
     params:
         style=sens_smk.plot_style(config),
-        external=lambda w: sens_smk.external_limits(config, w.model),
-        labels=lambda w: sens_smk.model_labels(config, w.model),
+        panels=lambda w: sens_smk.summary_panels(config, SENS_PLAN, rules.has),
         scalar_cn_over_cq=config["radial"]["scalar_cn_over_cq"],
     log:
-        "logs/plot_summary/{model}.log",
+        "logs/plot_summary/plot_summary.log",
     benchmark:
-        "benchmarks/results/plot_summary/{model}.tsv"
-    wildcard_constraints:
-        model=SENS_WILDCARDS["model"],
+        "benchmarks/results/plot_summary/plot_summary.tsv"
     threads: 1
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=10,
     conda:
         "../../envs/lightmed.yaml"
     script:

@@ -1,4 +1,5 @@
-"""Rule plot_constraints: the limits from real data of one model, compared."""
+"""Rule plot_constraints: the limits from real data of each model compared, one figure per
+model, all in this job."""
 
 import matplotlib
 
@@ -11,12 +12,15 @@ matplotlib.use("agg")
 
 
 def main(snakemake, logger):
-    artifacts = [read_artifact(f, stage="constraints") for f in snakemake.input.constraints]
-    logger.info("experiments: %s", ", ".join(ds.attrs["experiment"] for ds in artifacts))
-    fig = plot_constraints(
-        snakemake.wildcards.model, artifacts, snakemake.params.figures, snakemake.params.labels
-    )
-    save(fig, snakemake.output.figure, snakemake.params.figures)
+    for panel in snakemake.params.panels:
+        artifacts = [read_artifact(f, stage="constraints") for f in panel["files"]]
+        logger.info(
+            "%s: experiments %s",
+            panel["model"],
+            ", ".join(ds.attrs["experiment"] for ds in artifacts),
+        )
+        fig = plot_constraints(panel["model"], artifacts, snakemake.params.figures, panel["labels"])
+        save(fig, panel["outputs"], snakemake.params.figures)
 
 
 run_rule(main, snakemake)  # noqa: F821 - injected by Snakemake

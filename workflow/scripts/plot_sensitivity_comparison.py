@@ -1,8 +1,11 @@
 """Rule plot_sensitivity_comparison: bound curves of several sources and detector combinations.
 
-One figure per ``{comparison}`` (``sn``: [ST21] Figs. 5-6, ``detector_size``: Fig. 7,
-``solar_atmospheric``: Fig. 11) and ``{model}``; sources and combinations come from params.
+One figure per comparison (``sn``: [ST21] Figs. 5-6, ``detector_size``: Fig. 7,
+``solar_atmospheric``: Fig. 11) and detector model, all in this job; each panel of params
+names its sources, combinations, title, input files and output paths.
 """
+
+from functools import cache
 
 import matplotlib
 
@@ -15,21 +18,20 @@ matplotlib.use("agg")
 
 def main(snakemake, logger):
     style = snakemake.params.style
-    spec = snakemake.params.comparison
-    sens = index_sensitivities(
-        read_artifact(f, stage="sensitivity") for f in snakemake.input.sensitivities
-    )
-    fig = plot_by_combo(
-        sens,
-        list(spec["sources"]),
-        list(spec["combos"]),
-        snakemake.wildcards.model,
-        style["figures"],
-        style["coupling_range"],
-        spec["title"],
-    )
-    save(fig, snakemake.output.figure, style["figures"])
-    logger.info("%d sensitivities plotted", len(sens))
+    read = cache(lambda path: read_artifact(path, stage="sensitivity"))
+    for panel in snakemake.params.panels:
+        sens = index_sensitivities(read(f) for f in panel["files"])
+        fig = plot_by_combo(
+            sens,
+            list(panel["sources"]),
+            list(panel["combos"]),
+            panel["model"],
+            style["figures"],
+            style["coupling_range"],
+            panel["title"],
+        )
+        save(fig, panel["outputs"], style["figures"])
+        logger.info("%s: %d sensitivities plotted", panel["name"], len(sens))
 
 
 run_rule(main, snakemake)  # noqa: F821 - injected by Snakemake

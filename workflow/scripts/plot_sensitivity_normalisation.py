@@ -1,4 +1,7 @@
-"""Rule plot_sensitivity_normalisation: bounds for every flux-normalisation uncertainty."""
+"""Rule plot_sensitivity_normalisation: bounds for every flux-normalisation uncertainty, one
+figure per detector model, all in this job."""
+
+from functools import cache
 
 import matplotlib
 
@@ -11,15 +14,15 @@ matplotlib.use("agg")
 
 def main(snakemake, logger):
     style = snakemake.params.style
-    sens = index_sensitivities(
-        read_artifact(f, stage="sensitivity") for f in snakemake.input.sensitivities
-    )
-    combo = next(iter(sens))[1]
-    fig = plot_normalisation(
-        sens, combo, snakemake.wildcards.model, style["figures"], style["coupling_range"]
-    )
-    save(fig, snakemake.output.figure, style["figures"])
-    logger.info("%d sensitivities plotted", len(sens))
+    read = cache(lambda path: read_artifact(path, stage="sensitivity"))
+    for panel in snakemake.params.panels:
+        sens = index_sensitivities(read(f) for f in panel["files"])
+        combo = next(iter(sens))[1]
+        fig = plot_normalisation(
+            sens, combo, panel["model"], style["figures"], style["coupling_range"]
+        )
+        save(fig, panel["outputs"], style["figures"])
+        logger.info("%s: %d sensitivities plotted", panel["name"], len(sens))
 
 
 run_rule(main, snakemake)  # noqa: F821 - injected by Snakemake

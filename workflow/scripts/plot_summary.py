@@ -1,4 +1,7 @@
-"""Rule plot_summary: every lightmed bound for one mediator on one coupling axis."""
+"""Rule plot_summary: every lightmed bound for one mediator on one coupling axis, one figure
+per model, all in this job (each panel of params lists the files it draws)."""
+
+from functools import cache
 
 import matplotlib
 
@@ -11,36 +14,36 @@ matplotlib.use("agg")
 
 def main(snakemake, logger):
     p = snakemake.params
-    model = snakemake.wildcards.model
-    sens = index_sensitivities(
-        read_artifact(f, stage="sensitivity") for f in snakemake.input.sensitivities
+    read_sensitivity = cache(lambda path: read_artifact(path, stage="sensitivity"))
+    read_bounds = cache(
+        lambda path: read_artifact(path, stage="bounds", required=("coupling_bound",))
     )
-    cores = {}
-    for key in ("sn_core", "sn_core_radial"):
-        files = list(getattr(snakemake.input, key, []))
-        cores[key] = {
-            ds.attrs.get("model", f): ds
-            for f in files
-            for ds in [read_artifact(f, stage="bounds", required=("coupling_bound",))]
-        }
-        logger.info("%s bounds: %s", key, ", ".join(cores[key]) or "none in this workflow")
-    external = list(zip(p.external, snakemake.input.external, strict=True))
-    constraints = [
-        read_artifact(f, stage="constraints") for f in getattr(snakemake.input, "constraints", [])
-    ]
-    fig = plot_summary(
-        model,
-        sens,
-        cores["sn_core"],
-        cores["sn_core_radial"],
-        external,
-        p.style["figures"],
-        p.style["coupling_range"],
-        p.scalar_cn_over_cq,
-        p.labels,
-        constraints=constraints,
-    )
-    save(fig, snakemake.output.figure, p.style["figures"])
+    read_constraints = cache(lambda path: read_artifact(path, stage="constraints"))
+    for panel in p.panels:
+        model = panel["model"]
+        sens = index_sensitivities(read_sensitivity(f) for f in panel["sensitivities"])
+        cores = {}
+        for key in ("sn_core", "sn_core_radial"):
+            cores[key] = {
+                ds.attrs.get("model", f): ds for f in panel[key] for ds in [read_bounds(f)]
+            }
+            logger.info(
+                "%s, %s bounds: %s", model, key, ", ".join(cores[key]) or "none in this workflow"
+            )
+        external = list(zip(panel["external"], panel["external_files"], strict=True))
+        fig = plot_summary(
+            model,
+            sens,
+            cores["sn_core"],
+            cores["sn_core_radial"],
+            external,
+            p.style["figures"],
+            p.style["coupling_range"],
+            p.scalar_cn_over_cq,
+            panel["labels"],
+            constraints=[read_constraints(f) for f in panel["constraints"]],
+        )
+        save(fig, panel["outputs"], p.style["figures"])
 
 
 run_rule(main, snakemake)  # noqa: F821 - injected by Snakemake

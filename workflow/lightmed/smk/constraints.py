@@ -105,10 +105,28 @@ def model_artifacts(plan: dict, model: str) -> list[str]:
 
 
 def figure_targets(plan: dict, config: dict) -> list[str]:
+    return [path for panel in figure_panels(plan, config) for path in panel["outputs"]]
+
+
+def figure_panels(plan: dict, config: dict) -> list[dict[str, Any]]:
+    """One ``constraints_{model}`` figure per model (all drawn by one plot job): its model,
+    labels, the artifacts it reads and the paths it writes."""
     if not plan:
         return []
-    models = next(iter(plan.values()))["models"]
-    return [FIGURE.format(model=m, ext=ext) for m in models for ext in config["figures"]["formats"]]
+    return [
+        {
+            "model": m,
+            "labels": model_labels(config, m),
+            "files": model_artifacts(plan, m),
+            "outputs": [FIGURE.format(model=m, ext=ext) for ext in config["figures"]["formats"]],
+        }
+        for m in next(iter(plan.values()))["models"]
+    ]
+
+
+def panel_inputs(panels: list[dict[str, Any]]) -> list[str]:
+    """Every artifact the figure panels read (sorted, unique)."""
+    return sorted({f for p in panels for f in p["files"]})
 
 
 def model_labels(config: dict, name: str) -> dict[str, str]:

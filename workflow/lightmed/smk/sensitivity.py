@@ -26,6 +26,8 @@ SUMMARY_SN_CORE: dict[str, list[str]] = {
     "scalar": ["lnv_scalar", "lnc_scalar"],
     "bl_vector": ["bl_vector"],
 }
+#: [ST21]'s detector models, the ones with comparison and normalisation figures.
+DETECTOR_MODELS = ("vector", "scalar")
 #: Figures per model of [ST21]'s detector models (the summaries cover every model).
 DETECTOR_FIGURES = (
     "sensitivity_sn",
@@ -226,8 +228,111 @@ def sensitivity_targets(config: dict, plan: SensitivityPlan) -> list[str]:
         for m in plan.models
     ]
     for model in plan.models:
-        if model in ("vector", "scalar"):
+        if model in DETECTOR_MODELS:
             for name in DETECTOR_FIGURES:
                 out += figure_paths(f"{name}_{model}", formats)
         out += figure_paths(f"summary_{model}", formats)
     return out
+
+
+# --- figure jobs ------------------------------------------------------------------------------
+# Each figure rule is one job drawing all its figures (a figure costs ~0.5 s, a job's start-up
+# ~1.3 s of CPU): a "panel" is one figure, with the files it reads and the paths it writes.
+
+
+def comparison_panels(config: dict, plan: SensitivityPlan) -> list[dict[str, Any]]:
+    """Every ``sensitivity_{comparison}_{model}`` figure ([ST21] Figs. 5-7, 11)."""
+    formats = config["figures"]["formats"]
+    panels = []
+    for model in (m for m in plan.models if m in DETECTOR_MODELS):
+        for comparison in COMPARISONS:
+            spec = comparison_params(config, comparison)
+            name = f"sensitivity_{comparison}_{model}"
+            panels.append(
+                {
+                    **spec,
+                    "name": name,
+                    "model": model,
+                    "files": sensitivity_files(spec["sources"], spec["combos"], model),
+                    "outputs": figure_paths(name, formats),
+                }
+            )
+    return panels
+
+
+def normalisation_panels(config: dict, plan: SensitivityPlan) -> list[dict[str, Any]]:
+    """Every ``sensitivity_normalisation_{model}`` figure (bounds per flux uncertainty)."""
+    formats = config["figures"]["formats"]
+    sources = [s for s in NORMALISATION_SOURCES if s in plan.sources]
+    combo = config["sensitivity"]["figures"]["norm_combo"]
+    return [
+        {
+            "name": f"sensitivity_normalisation_{model}",
+            "model": model,
+            "files": sensitivity_files(sources, [combo], model),
+            "outputs": figure_paths(f"sensitivity_normalisation_{model}", formats),
+        }
+        for model in plan.models
+        if model in DETECTOR_MODELS
+    ]
+
+
+def summary_panels(
+    config: dict,
+    plan: SensitivityPlan,
+    has_rule: Callable[[str], bool],
+) -> list[dict[str, Any]]:
+    """Every ``summary_{model}`` figure: the files of each bound family it draws
+    (sensitivities, SN-core bounds of both methods, external limits, real-data limits).
+    ``has_rule`` is Snakemake's ``rules.has`` (call it when the job is planned: the SN-core
+    rule may be defined after this stage's rules)."""
+    from .constraints import constraints_plan, model_artifacts
+
+    figs = config["sensitivity"]["figures"]
+    cons_plan = constraints_plan(config)[0]
+    panels = []
+    for model in plan.models:
+        core = sn_core_inputs(config, model, has_rule)
+        panels.append(
+            {
+                "name": f"summary_{model}",
+                "model": model,
+                "sensitivities": sensitivity_files(
+                    figs["summary_sources"], [figs["summary_combo"]], model
+                ),
+                "sn_core": core["sn_core"],
+                "sn_core_radial": core["sn_core_radial"],
+                "external": external_limits(config, model),
+                "external_files": external_limit_files(config, model),
+                "constraints": model_artifacts(cons_plan, model),
+                "labels": model_labels(config, model),
+                "outputs": figure_paths(f"summary_{model}", config["figures"]["formats"]),
+            }
+        )
+    return panels
+
+
+def summary_outputs(config: dict, plan: SensitivityPlan) -> list[str]:
+    """The paths of every summary figure (known before the rules it reads are defined)."""
+    formats = config["figures"]["formats"]
+    return [path for m in plan.models for path in figure_paths(f"summary_{m}", formats)]
+
+
+PANEL_INPUTS = (
+    "files",
+    "sensitivities",
+    "sn_core",
+    "sn_core_radial",
+    "external_files",
+    "constraints",
+)
+
+
+def panel_inputs(panels: Iterable[dict[str, Any]]) -> list[str]:
+    """Every file the panels read (sorted, unique): the figure job's input."""
+    return sorted({f for p in panels for key in PANEL_INPUTS for f in p.get(key, ())})
+
+
+def panel_outputs(panels: Iterable[dict[str, Any]]) -> list[str]:
+    """Every path the panels write, in panel order: the figure job's output."""
+    return [path for p in panels for path in p["outputs"]]
