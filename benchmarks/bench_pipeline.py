@@ -27,7 +27,6 @@ import argparse
 import os
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,12 +37,10 @@ from pathlib import Path
 
 import yaml
 
+from lightmed.workdir import copy_workflow
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LIGHTMED_SHARED_DIR", REPO.parent / "shared"))
-COPY = ("Snakefile", "config", "workflow", "resources", "envs", "matplotlibrc", "profiles")
-IGNORE = shutil.ignore_patterns(
-    "results", "logs", ".snakemake", ".git", "__pycache__", ".cache", "*.egg-info"
-)
 STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
 TIMING = re.compile(
     r"timing: compute (?P<compute>[\d.]+) s(?: \(cpu (?P<compute_cpu>[\d.]+) s\))?,"
@@ -55,16 +52,7 @@ FINISHED = re.compile(r"Finished jobid: \d+ \(Rule: (\w+)\)")
 
 def copy_repo(dest: Path) -> Path:
     """The workflow without results, logs, .snakemake and caches (a cold checkout)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in COPY:
-        src = REPO / name
-        if src.is_symlink():
-            os.symlink(os.readlink(src), dest / name)
-        elif src.is_dir():
-            shutil.copytree(src, dest / name, ignore=IGNORE)
-        elif src.exists():
-            shutil.copy2(src, dest / name)
-    return dest
+    return copy_workflow(REPO, dest)
 
 
 def job_env(workdir: Path) -> dict[str, str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from lightmed import workdir
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LIGHTMED_SHARED_DIR", REPO.parent / "shared"))
@@ -17,35 +18,7 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
 def copy_workflow(dest: Path) -> Path:
     """Copy the workflow (no results, logs or caches) into ``dest`` and return it."""
-    dest.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns(
-        "results",
-        "logs",
-        ".snakemake",
-        ".git",
-        "__pycache__",
-        ".pytest_cache",
-        ".cache",
-        ".ruff_cache",
-        "*.egg-info",
-    )
-    for name in (
-        "Snakefile",
-        "config",
-        "workflow",
-        "resources",
-        "envs",
-        "matplotlibrc",
-        "profiles",
-    ):
-        src = REPO / name
-        if src.is_symlink():  # profiles -> workflow/profiles (where Snakemake finds it)
-            os.symlink(os.readlink(src), dest / name)
-        elif src.is_dir():
-            shutil.copytree(src, dest / name, ignore=ignore)
-        elif src.exists():
-            shutil.copy2(src, dest / name)
-    return dest
+    return workdir.copy_workflow(REPO, dest)
 
 
 def planned_jobs(output: str) -> list[tuple[str, dict[str, str], list[str]]]:
