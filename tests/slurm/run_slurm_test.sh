@@ -94,6 +94,7 @@ as_user() {  # run a command as the job user with a clean, explicit environment
 
 # ------------------------------------------------------- cleanup (always) ---
 STARTED_PIDS=()    # daemons started by THIS run ("name:pid"), stopped in reverse
+WROTE_CONF=0       # 1 = this run wrote $SLURM_CONF (removed again once its daemons stopped)
 TMPROOT=""
 WORK=""
 RUN_LOG=""
@@ -138,6 +139,13 @@ cleanup() {
             wait "$pid" 2>/dev/null
         fi
     done
+    # A slurm.conf naming a stopped controller makes every SLURM client wait ~9 s for it
+    # (`scontrol show config`), and Snakemake's SLURM plugin runs that at every start, local
+    # runs included: remove the config this run wrote once no controller uses it.
+    if ((WROTE_CONF)) && ! pgrep -x slurmctld >/dev/null && grep -qF "$CONF_MARKER" "$SLURM_CONF" 2>/dev/null; then
+        rm -f "$SLURM_CONF"
+        log "removed $SLURM_CONF (written by this run)"
+    fi
     if [[ -n $TMPROOT && -d $TMPROOT ]]; then
         if [[ $SUCCESS == 1 && ${LIGHTMED_SLURM_KEEP:-0} != 1 ]]; then
             rm -rf "$TMPROOT"
@@ -268,6 +276,7 @@ else
         extra_conf="SlurmdParameters=config_overrides"
     fi
     install -d -m 0755 /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
+    WROTE_CONF=1
     cat >"$SLURM_CONF" <<EOF
 $CONF_MARKER
 # Single-node test cluster: no cgroups, no systemd, no slurmdbd.
