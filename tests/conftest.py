@@ -20,3 +20,18 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data not found at {SHARED_DATA} (set LIGHTMED_SHARED_DIR)")
     return SHARED_DATA
+
+
+#: pytest-xdist groups (``--dist loadgroup``, pyproject addopts): tests that share one
+#: expensive session fixture or one machine-wide resource run on the same worker.
+XDIST_GROUPS = {"pipeline": "pipeline", "slurm": "slurm"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep the users of the session's default-pipeline run on one worker (built once) and the
+    SLURM cluster test on its own; the rest spreads over the workers."""
+    for item in items:
+        if "pipeline" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(XDIST_GROUPS["pipeline"]))
+        elif item.get_closest_marker("slurm") is not None:
+            item.add_marker(pytest.mark.xdist_group(XDIST_GROUPS["slurm"]))
