@@ -24,9 +24,10 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-RULE_RE = re.compile(r"^(local)?(?:rule|checkpoint) (\S+):\s*$")
+RULE_RE = re.compile(r"^(\s*)(local)?(?:rule|checkpoint) (\S+):\s*$")
 JOBID_RE = re.compile(r"^\s+jobid: (\d+)\s*$")
-SUBMIT_RE = re.compile(r"Job (\d+) has been submitted with SLURM jobid (\d+) \(log: (.+?)\)\.?\s*$")
+GROUP_RE = re.compile(r"Group job (\S+) \(jobs in lexicogr\. order\):\s*$")
+SUBMIT_RE = re.compile(r"Job (\S+) has been submitted with SLURM jobid (\d+) \(log: (.+?)\)\.?\s*$")
 FINISHED_RE = re.compile(r"Finished job(?:id)?:? (\d+)")
 
 
@@ -53,24 +54,55 @@ def parse_job_stats(text: str) -> Counter:
 
 
 def parse_run_log(text: str):
-    """Return ({jobid: (rule, is_local)}, {jobid: (slurm_id, logfile)}, finished)."""
+    """Return ({jobid: (rule, is_local)}, {jobid: (slurm_id, logfile)}, finished).
+
+    A group job (the SLURM profile's ``groups:``) is logged as ``Group job NAME (jobs in
+    lexicogr. order):`` with its members' rule blocks indented, then submitted once as
+    ``Job <uuid> has been submitted ... (log: .../group_NAME/...)``: every member gets that
+    submission (instances of one group name pair up in the order they were logged)."""
     jobs: dict[int, tuple[str, bool]] = {}
     submitted: dict[int, tuple[str, str]] = {}
     finished: set[int] = set()
+    pending_groups: dict[str, list[list[int]]] = defaultdict(list)
     current: tuple[str, bool] | None = None
+    current_group: list[int] | None = None
     for line in text.splitlines():
+        m = GROUP_RE.search(line)
+        if m:
+            current_group = []
+            pending_groups[m.group(1)].append(current_group)
+            continue
         m = RULE_RE.match(line)
         if m:
-            current = (m.group(2), bool(m.group(1)))
+            current = (m.group(3), bool(m.group(2)))
+            if not m.group(1):  # a top-level job ends the group block
+                current_group = None
             continue
         m = JOBID_RE.match(line)
         if m and current is not None:
             jobs[int(m.group(1))] = current
+            if current_group is not None:
+                current_group.append(int(m.group(1)))
             current = None
             continue
         m = SUBMIT_RE.search(line)
         if m:
-            submitted[int(m.group(1))] = (m.group(2), m.group(3))
+            job, slurm_id, logfile = m.groups()
+            if job.isdigit():
+                submitted[int(job)] = (slurm_id, logfile)
+            else:
+                # the plugin names the log directory group_<group>_<rules of the group job>
+                parts = [p for p in Path(logfile).parts if p.startswith("group_")]
+                names = [
+                    name
+                    for name in pending_groups
+                    if pending_groups[name]
+                    and any(p == f"group_{name}" or p.startswith(f"group_{name}_") for p in parts)
+                ]
+                if names:
+                    for member in pending_groups[max(names, key=len)].pop(0):
+                        submitted[member] = (slurm_id, logfile)
+            current_group = None
             continue
         m = FINISHED_RE.search(line)
         if m:
@@ -135,8 +167,8 @@ def main(argv=None) -> int:
         log = Path(logfile)
         if not log.is_absolute():
             log = args.workdir / log
-        if f"rule_{rule}" not in log.parts:
-            errors.append(f"SLURM log {log} of job {jobid} is not under rule_{rule}/")
+        if f"rule_{rule}" not in log.parts and not any(p.startswith("group_") for p in log.parts):
+            errors.append(f"SLURM log {log} of job {jobid} is not under rule_{rule}/ or group_*/")
         if not log.is_file():
             errors.append(f"SLURM log {log} of job {jobid} (rule {rule}) missing")
         info = scontrol_job(slurm_id)
@@ -157,16 +189,20 @@ def main(argv=None) -> int:
                 "does not show a finished job"
             )
 
-    n_slurm = sum(len(e["slurm"]) for e in per_rule.values())
+    n_slurm = len({sid for e in per_rule.values() for sid in e["slurm"]})
     if n_slurm == 0:
         errors.append("no job ran inside SLURM")
 
     print(f"{'rule':<32} {'planned':>7} {'local':>5} {'slurm':>5}  slurm job ids")
     for rule in sorted(set(expected) | set(per_rule)):
         e = per_rule[rule]
-        ids = ",".join(sorted(e["slurm"], key=int))
+        ids = ",".join(sorted(set(e["slurm"]), key=int))
         print(f"{rule:<32} {expected.get(rule, 0):>7} {e['local']:>5} {len(e['slurm']):>5}  {ids}")
-    print(f"total: {sum(expected.values())} planned, {len(jobs)} executed, {n_slurm} in SLURM")
+    n_in = sum(len(e["slurm"]) for e in per_rule.values())
+    print(
+        f"total: {sum(expected.values())} planned, {len(jobs)} executed, {n_in} in SLURM"
+        f" ({n_slurm} SLURM jobs)"
+    )
 
     if errors:
         print("\nSLURM CHECK FAILED:", file=sys.stderr)
