@@ -27,6 +27,7 @@ def shared_data() -> Path:
 XDIST_GROUPS = {"pipeline": "pipeline", "slurm": "slurm"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's hook turns the group into the node id
 def pytest_collection_modifyitems(config, items):
     """Keep the users of the session's default-pipeline run on one worker (built once) and the
     SLURM cluster test on its own; the rest spreads over the workers."""
