@@ -10,6 +10,7 @@ import matplotlib.lines
 import matplotlib.pyplot as plt
 import numpy as np
 
+from lightmed.bound_plots import save_figure
 from lightmed.errors import ConfigError
 from lightmed.io import read_artifact
 from lightmed.logs import run_rule
@@ -159,9 +160,7 @@ def main(snakemake, logger):
         (plot_spectra(files, p, names), snakemake.output.spectra),
         (plot_regimes(files, p, names), snakemake.output.regimes),
     ):
-        for out in outs:
-            fig.savefig(out, dpi=p.figures["dpi"])
-        plt.close(fig)
+        save_figure(fig, outs, p.figures["dpi"])
     logger.info("wrote %s", list(snakemake.output))
 
 

@@ -1,16 +1,9 @@
 """Rule plot_sn_core: SN-core bound figures of every model and the lambda/lambda0 figures."""
 
-import matplotlib.pyplot as plt
-
+from lightmed.bound_plots import save_figure
 from lightmed.io import read_artifact
 from lightmed.logs import run_rule
 from lightmed.sn_core_plots import plot_bounds, plot_mfp_ratio
-
-
-def save(fig, paths, dpi):
-    for path in paths:
-        fig.savefig(path, dpi=dpi)
-    plt.close(fig)
 
 
 def main(snakemake, logger):
@@ -24,7 +17,7 @@ def main(snakemake, logger):
             snapshot_time = float(c21["snapshot_time"].sel(snapshot=p.snapshot))
         st21 = read_artifact(snakemake.input.radial[i], stage="bounds")
         fig = plot_bounds(c21, st21, style, f"${coupling}$ [1]")
-        save(fig, snakemake.output.bounds[i * n_fmt : (i + 1) * n_fmt], style["dpi"])
+        save_figure(fig, snakemake.output.bounds[i * n_fmt : (i + 1) * n_fmt], style["dpi"])
         logger.info("%s (%s): bounds figure written", model, title)
     if snakemake.output.ratio:
         maps = {
@@ -41,8 +34,8 @@ def main(snakemake, logger):
             snapshot_time,
             style.get("labels"),
         )
-        save(figs[0], snakemake.output.ratio, style["dpi"])
-        save(figs[1], snakemake.output.contributions, style["dpi"])
+        save_figure(figs[0], snakemake.output.ratio, style["dpi"])
+        save_figure(figs[1], snakemake.output.contributions, style["dpi"])
 
 
 run_rule(main, snakemake)  # noqa: F821 - injected by Snakemake
