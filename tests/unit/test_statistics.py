@@ -97,6 +97,15 @@ def test_threshold_values():
     assert st.delta_chi2_threshold(0.95, 1) == pytest.approx(3.8415, abs=1e-4)
 
 
+@pytest.mark.parametrize("dof", [1, 2])
+@pytest.mark.parametrize("cl", [0.5, 0.68, 0.9, 0.95, 0.99])
+def test_threshold_is_scipy_chi2_ppf(cl, dof):
+    """The scipy.special form is scipy.stats.chi2.ppf bit for bit (same numbers as before)."""
+    from scipy import stats
+
+    assert st.delta_chi2_threshold(cl, dof) == float(stats.chi2.ppf(cl, dof))
+
+
 @pytest.mark.parametrize("model", ["vector", "scalar", "bl_vector"])
 def test_chi2_zero_at_zero_coupling(rates, model):
     counts = st.counts_from_rates(rates, model)
@@ -300,6 +309,12 @@ def test_no_scipy_stats_at_import():
     code = "import sys, lightmed.statistics; print('scipy.stats' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+    code = (
+        "import sys, lightmed.statistics as st; st.delta_chi2_threshold(0.9, 1); "
+        "print('scipy.stats' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"  # nor does computing a threshold
 
 
 def test_plan_defaults_come_from_the_schema():

@@ -67,9 +67,11 @@ def delta_chi2_threshold(confidence_level: float = 0.9, degrees_of_freedom: int 
         raise ConfigError(
             f"sensitivity.degrees_of_freedom: must be 1 or 2, got {degrees_of_freedom}"
         )
-    from scipy import stats  # ~0.5 s to import: only where a threshold is needed
+    # scipy.stats.chi2.ppf is 2 gammaincinv(dof/2, CL) (bit-identical); scipy.special imports
+    # in 0.1 s, scipy.stats in 0.6 s more (once per compute_sensitivity job)
+    from scipy.special import gammaincinv
 
-    return float(stats.chi2.ppf(confidence_level, degrees_of_freedom))
+    return float(2.0 * gammaincinv(degrees_of_freedom / 2, confidence_level))
 
 
 def _h(r: np.ndarray) -> np.ndarray:
