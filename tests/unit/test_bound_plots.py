@@ -217,3 +217,21 @@ def test_combination_is_drawn_under_single_detectors(sens):
     assert {ln.get_color() for ln in lines} == {bp.source_colour("sn_marginalised"), "C1"}
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "RES-NOVA-3 + DARWIN" in texts and "RES-NOVA-3" in texts
+
+
+def test_mathtext_parses_are_shared_and_unchanged():
+    """One mathtext parse per process (issue 14): the parsers of two renderers share the
+    result, which equals an uncached parse of the same arguments."""
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.ft2font import LoadFlags
+    from matplotlib.mathtext import MathTextParser
+
+    s, prop = r"$\mathdefault{10^{-3}}$ [MeV]", FontProperties(size=9)
+    bp.share_mathtext_parses()
+    bp.share_mathtext_parses()  # idempotent
+    a = MathTextParser("path").parse(s, 72, prop)
+    assert MathTextParser("path").parse(s, 72, prop) is a
+    uncached = MathTextParser._parse_cached.__wrapped__
+    args = (s, 72, prop.copy(), mpl.rcParams["text.antialiased"], LoadFlags.NO_HINTING)
+    assert uncached(MathTextParser("path"), *args) == a

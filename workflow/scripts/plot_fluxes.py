@@ -5,6 +5,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
+from lightmed.bound_plots import save_figure
 from lightmed.fluxes import all_flavour_spectrum, read_flux
 from lightmed.logs import run_rule
 from lightmed.models import labels
@@ -65,9 +66,7 @@ def main(snakemake, logger):
     for ax in axes.flat[len(fluxes) :]:
         ax.set_visible(False)
     fig.tight_layout()
-    for out in snakemake.output.figure:
-        fig.savefig(out, dpi=fig_cfg["dpi"])
-    plt.close(fig)
+    save_figure(fig, snakemake.output.figure, fig_cfg["dpi"])
 
 
 run_rule(main, snakemake)
