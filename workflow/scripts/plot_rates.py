@@ -9,6 +9,7 @@ where the ratios are O(1). Labels come from the registries (lightmed.models).
 import matplotlib.lines
 import matplotlib.pyplot as plt
 import numpy as np
+import xarray as xr
 
 from lightmed.bound_plots import save_figure
 from lightmed.errors import ConfigError
@@ -19,11 +20,30 @@ from lightmed.models import get_model, labels
 STYLES = ("-", "--", ":", "-.")
 
 
+_COEFFICIENTS: dict = {}
+
+
+def coefficients(ds):
+    """(models, mass index, [events_sm, events_int, events_np] as numpy arrays on (model,
+    recoil_energy, mass)) of a rates artifact, extracted once per dataset (a figure asks for
+    ~150 spectra; xarray selections cost more than the arithmetic)."""
+    entry = _COEFFICIENTS.get(id(ds))
+    if entry is None or entry[0] is not ds:
+        terms = xr.broadcast(ds.events_sm, ds.events_int, ds.events_np)
+        arrays = [t.transpose("model", "recoil_energy", "mass").values for t in terms]
+        entry = (ds, [str(m) for m in ds.model.values], ds.indexes["mass"], arrays)
+        _COEFFICIENTS[id(ds)] = entry
+    return entry[1:]
+
+
 def spectrum(ds, model, mass, g):
-    """Events per tonne per keV (per burst or per exposure) at coupling g."""
-    sel = ds.sel(model=model).sel(mass=mass, method="nearest")
-    n = sel.events_sm + g**2 * sel.events_int + g**4 * sel.events_np
-    return n.values / ds.attrs["mass_t"] / np.diff(ds.recoil_edges.values)
+    """Events per tonne per keV (per burst or per exposure) at coupling g (the mass nearest
+    to ``mass``)."""
+    models, masses, (sm, int_, np_) = coefficients(ds)
+    k = models.index(model)
+    j = masses.get_indexer([mass], method="nearest")[0]
+    n = sm[k, :, j] + g**2 * int_[k, :, j] + g**4 * np_[k, :, j]
+    return n / ds.attrs["mass_t"] / np.diff(ds.recoil_edges.values)
 
 
 def pick(files, source, target):
