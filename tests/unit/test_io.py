@@ -97,3 +97,11 @@ def test_reader_checks_schema_and_variables(tmp_path):
     (tmp_path / "bad.nc").write_text("not netcdf")
     with pytest.raises(ArtifactError, match="not a readable NetCDF"):
         read_artifact(tmp_path / "bad.nc")
+
+
+def test_reader_drops_variables_on_request(tmp_path):
+    path = tmp_path / "x.nc"
+    write_artifact(_dataset(), path, stage="profiles", title="t", rule="r")
+    ds = read_artifact(path, stage="profiles", required=("r_outer",), drop=("temperature",))
+    assert "temperature" not in ds and "r_outer" in ds
+    np.testing.assert_array_equal(read_artifact(path)["temperature"], [1.0, 2.0])

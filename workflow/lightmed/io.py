@@ -191,8 +191,12 @@ def read_artifact(
     *,
     stage: str | None = None,
     required: Iterable[str] | None = None,
+    drop: Iterable[str] = (),
 ) -> xr.Dataset:
     """Load an artifact into memory and check its schema and required variables.
+
+    ``drop``: variables not to read (e.g. the Delta chi2 map of a sensitivity, which the
+    figures do not draw: decompressing it is most of the read).
 
     Raises
     ------
@@ -204,7 +208,7 @@ def read_artifact(
     if not path.exists():
         raise ArtifactError(f"{path}: artifact not found (run the stage that produces it)")
     try:
-        ds = xr.load_dataset(path, engine="netcdf4")
+        ds = xr.load_dataset(path, engine="netcdf4", drop_variables=list(drop) or None)
     except Exception as exc:  # noqa: BLE001 - any reader failure is a bad artifact
         raise ArtifactError(f"{path}: not a readable NetCDF artifact ({exc})") from exc
     if stage is not None:

@@ -15,10 +15,12 @@ from lightmed.logs import run_rule
 
 matplotlib.use("agg")
 
+NOT_DRAWN = ("delta_chi2",)  # the Delta chi2 maps: not drawn, most of the reading
+
 
 def main(snakemake, logger):
     style = snakemake.params.style
-    read = cache(lambda path: read_artifact(path, stage="sensitivity"))
+    read = cache(lambda path: read_artifact(path, stage="sensitivity", drop=NOT_DRAWN))
     for panel in snakemake.params.panels:
         sens = index_sensitivities(read(f) for f in panel["files"])
         fig = plot_by_combo(

@@ -11,10 +11,12 @@ from lightmed.logs import run_rule
 
 matplotlib.use("agg")
 
+NOT_DRAWN = ("delta_chi2",)  # the Delta chi2 maps: not drawn, most of the reading
+
 
 def main(snakemake, logger):
     p = snakemake.params
-    read_sensitivity = cache(lambda path: read_artifact(path, stage="sensitivity"))
+    read_sensitivity = cache(lambda path: read_artifact(path, stage="sensitivity", drop=NOT_DRAWN))
     read_bounds = cache(
         lambda path: read_artifact(path, stage="bounds", required=("coupling_bound",))
     )
