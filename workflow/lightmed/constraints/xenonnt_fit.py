@@ -25,8 +25,10 @@ import numpy as np
 
 from ..errors import ConvergenceError
 
-#: Step lengths tried by the backtracking line search (all in one batch).
-_ALPHAS = 0.5 ** np.arange(14)
+#: Step lengths tried by the backtracking line search after the full step.
+_ALPHAS = 0.5 ** np.arange(1, 14)
+#: ... evaluated in these groups of indices into _ALPHAS (a point leaves once one is accepted).
+_ALPHA_GROUPS = ((0,), (1,), (2, 3), (4, 5, 6), tuple(range(7, 13)))
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,38 @@ def evaluate(lk: Likelihood, signal: np.ndarray, theta: np.ndarray, rows=None) -
     return _objective(lk, mu, theta)
 
 
+def _backtrack(lk, signal, rows, th, step, f0, descent, lo, hi):
+    """Armijo backtracking of the points whose full step failed: (theta, f) per point.
+
+    The choice is that of one batch over the whole ladder (the longest step satisfying the
+    Armijo condition, else the ladder's lowest value), but the ladder is evaluated group by
+    group, longest steps first, and a point leaves once a step is accepted: about a third of
+    the accept 1/2, so this costs ~1/3 of the evaluations of the full ladder.
+    """
+    n, n_par = th.shape
+    fc = np.full((_ALPHAS.size, n), np.inf)
+    cand = np.empty((_ALPHAS.size, n, n_par))
+    first = np.full(n, -1)
+    todo = np.arange(n)
+    for group in _ALPHA_GROUPS:
+        a = _ALPHAS[list(group), None, None]
+        c = np.clip(th[todo][None] + a * step[todo][None], lo[todo], hi[todo])
+        f = evaluate(lk, signal, c.reshape(-1, n_par), np.tile(rows[todo], len(group)))
+        f = f.reshape(len(group), -1)
+        cand[list(group)[0] : list(group)[-1] + 1, todo] = c
+        fc[list(group)[0] : list(group)[-1] + 1, todo] = f
+        ok = f <= f0[todo][None] + 1e-4 * a[:, :, 0] * descent[todo][None]
+        hit = ok.any(axis=0)
+        first[todo[hit]] = group[0] + ok[:, hit].argmax(axis=0)
+        todo = todo[~hit]
+        if todo.size == 0:
+            break
+    # no step accepted: the lowest value over the whole ladder
+    first[todo] = fc[:, todo].argmin(axis=0)
+    cols = np.arange(n)
+    return cand[first, cols], fc[first, cols]
+
+
 def profile(
     lk: Likelihood,
     signal: np.ndarray,
@@ -215,16 +249,17 @@ def profile(
         f_new = evaluate(lk, signal, new_theta, idx)
         fail = np.flatnonzero(~(f_new <= fval[idx] + 1e-4 * descent))
         if fail.size:
-            alphas = _ALPHAS[1:, None, None]
-            cand = np.clip(th[fail][None] + alphas * step[fail][None], lo[idx][fail], hi[idx][fail])
-            fc = evaluate(
-                lk, signal, cand.reshape(-1, n_par), np.tile(idx[fail], alphas.shape[0])
-            ).reshape(alphas.shape[0], -1)
-            ok = fc <= fval[idx][fail][None] + 1e-4 * alphas[:, :, 0] * descent[fail][None]
-            first = np.where(ok.any(axis=0), ok.argmax(axis=0), fc.argmin(axis=0))
-            cols = np.arange(fail.size)
-            f_new[fail] = fc[first, cols]
-            new_theta[fail] = cand[first, cols]
+            new_theta[fail], f_new[fail] = _backtrack(
+                lk,
+                signal,
+                idx[fail],
+                th[fail],
+                step[fail],
+                fval[idx][fail],
+                descent[fail],
+                lo[idx][fail],
+                hi[idx][fail],
+            )
         better = f_new < fval[idx]
         new_theta = np.where(better[:, None], new_theta, th)
         gain = np.where(better, fval[idx] - f_new, 0.0)
