@@ -14,7 +14,11 @@ a free parameter has sigma = inf) within box bounds.
 :func:`profile` minimises it for a batch of points at once (one signal template per point):
 projected Newton with the exact Hessian (eigenvalues replaced by their absolute values, so the
 step is a descent direction), variables at an active bound frozen, Armijo backtracking over a
-fixed ladder of step lengths evaluated in one batch.
+fixed ladder of step lengths.
+
+The bins of all runs are one flat axis (run x bin) and the templates are tables of rows
+(anchor cell or point x anchor cell, run x bin), so an interpolation is four row gathers and
+the Jacobian, Hessian and line search are a few batched matrix products per iteration.
 """
 
 from __future__ import annotations
@@ -66,89 +70,124 @@ def _cells(t: np.ndarray, grid: np.ndarray):
     return i, (t - grid[i]) / width, width
 
 
-def _bilinear(corners, f, h, w1, w2, derivatives: bool = True):
-    """Value, d/dt1, d/dt2, d2/dt1dt2 from the 4 corner arrays (N, ...)."""
-    c00, c10, c01, c11 = corners
-    sh = (-1,) + (1,) * (c00.ndim - 1)
-    f, h, w1, w2 = (x.reshape(sh) for x in (f, h, w1, w2))
-    val = (1 - h) * (c00 + f * (c10 - c00)) + h * (c01 + f * (c11 - c01))
-    if not derivatives:
-        return val, None, None, None
-    d1 = ((1 - h) * (c10 - c00) + h * (c11 - c01)) / w1
-    d2 = ((1 - f) * (c01 - c00) + f * (c11 - c10)) / w2
-    d12 = (c11 - c10 - c01 + c00) / (w1 * w2)
-    return val, d1, d2, d12
+class _Tables:
+    """What one :func:`profile` call reuses: flat templates, data terms, the Jacobian buffer.
 
-
-def _corners(arr, i, j, rows=None):
-    """Corners of the (t_ly, t_qy) cell (i, j) from arr (N?, A1, A2, ...)."""
-    if rows is None:
-        return arr[i, j], arr[i + 1, j], arr[i, j + 1], arr[i + 1, j + 1]
-    return (arr[rows, i, j], arr[rows, i + 1, j], arr[rows, i, j + 1], arr[rows, i + 1, j + 1])
-
-
-def _terms(lk: Likelihood, signal, theta, derivatives: bool, rows=None):
-    """mu (N, run, bin) and, if asked, the Jacobian and the second-derivative pieces.
-
-    ``rows`` (N,) picks the signal template of each point (default: one per point).
+    ``signal`` (M, A1, A2, run, bin) becomes rows (M A1 A2, run bin), the radiogenic
+    template rows (A1 A2, run bin); ``const`` (run + 1, run bin) holds the fixed templates of
+    ac_<run> (zero outside its run) and er. Every result row depends on its own point only
+    (row-wise sums, no matrix product across points), so a point's fit does not depend on the
+    batch it is in.
     """
-    n = theta.shape[0]
-    r = lk.n_runs
-    p_flux, p_eff = 0, 1
-    p_er, p_nr, p_t1, p_t2 = r + 2, r + 3, r + 4, r + 5
-    i, f, w1 = _cells(theta[:, p_t1], lk.anchors[0])
-    j, h, w2 = _cells(theta[:, p_t2], lk.anchors[1])
-    rows = np.arange(n) if rows is None else rows
-    s, s1, s2, s12 = _bilinear(_corners(signal, i, j, rows), f, h, w1, w2, derivatives)
-    g, g1, g2, g12 = _bilinear(_corners(lk.rg, i, j), f, h, w1, w2, derivatives)
-    sh = (n, 1, 1)
-    flux = theta[:, p_flux].reshape(sh)
-    eff = theta[:, p_eff].reshape(sh)
-    nr = theta[:, p_nr].reshape(sh)
-    ac = theta[:, 2 : 2 + r][:, :, None] * lk.ac[None]
-    mu = ac + theta[:, p_er].reshape(sh) * lk.er[None] + nr * g + flux * eff * s
-    if not derivatives:
-        return mu, None, None
-    jac = np.zeros((*mu.shape, theta.shape[1]))
-    jac[..., p_flux] = eff * s
-    jac[..., p_eff] = flux * s
-    for k in range(r):
-        jac[:, k, :, 2 + k] = lk.ac[k]
-    jac[..., p_er] = lk.er[None]
-    jac[..., p_nr] = g
-    jac[..., p_t1] = nr * g1 + flux * eff * s1
-    jac[..., p_t2] = nr * g2 + flux * eff * s2
-    second = {
-        (p_flux, p_eff): s,
-        (p_flux, p_t1): eff * s1,
-        (p_flux, p_t2): eff * s2,
-        (p_eff, p_t1): flux * s1,
-        (p_eff, p_t2): flux * s2,
-        (p_nr, p_t1): g1,
-        (p_nr, p_t2): g2,
-        (p_t1, p_t2): nr * g12 + flux * eff * s12,
-    }
-    return mu, jac, second
 
+    def __init__(self, lk: Likelihood, signal: np.ndarray):
+        a1, a2 = lk.anchors[0].size, lk.anchors[1].size
+        r, nb = lk.observed.shape
+        self.lk = lk
+        self.r = r
+        self.a2 = a2
+        self.cells = a1 * a2
+        self.signal = signal.reshape(-1, r * nb)
+        self.rg = lk.rg.reshape(a1 * a2, r * nb)
+        const = np.zeros((r + 1, r, nb))
+        for k in range(r):
+            const[k, k] = lk.ac[k]
+        const[r] = lk.er
+        self.const = const.reshape(r + 1, r * nb)
+        self.nobs = lk.observed.reshape(-1).astype(float)
+        pos = self.nobs > 0
+        # sum_b (mu - n + n ln(n/mu)) = sum mu - n . ln mu + this
+        self.offset = float((self.nobs[pos] * np.log(self.nobs[pos])).sum() - self.nobs.sum())
+        self.inv_sigma = np.where(np.isfinite(lk.sigma), 1.0 / lk.sigma, 0.0)
 
-def _objective(lk: Likelihood, mu: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    nobs = lk.observed[None]
-    mu = np.maximum(mu, 1e-300)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_term = np.where(nobs > 0, nobs * np.log(nobs / mu), 0.0)
-    dev = 2.0 * (mu - nobs + log_term).sum(axis=(1, 2))
-    pull = np.where(np.isfinite(lk.sigma), (theta - lk.centre) / lk.sigma, 0.0)
-    return dev + (pull**2).sum(axis=1)
+    def interpolate(self, table, base, theta, derivatives: bool):
+        """Bilinear value (N, run bin) of table rows base + cell and, if asked, d/dt_ly,
+        d/dt_qy and d2/dt_ly dt_qy at theta's (t_ly, t_qy); base (N,) or 0."""
+        lk, r = self.lk, self.r
+        i, f, w1 = _cells(theta[:, r + 4], lk.anchors[0])
+        j, h, w2 = _cells(theta[:, r + 5], lk.anchors[1])
+        row = base + i * self.a2 + j
+        c00, c10 = table.take(row, axis=0), table.take(row + self.a2, axis=0)
+        c01, c11 = table.take(row + 1, axis=0), table.take(row + self.a2 + 1, axis=0)
+        f, h = f[:, None], h[:, None]
+        e0, e1 = c10 - c00, c11 - c01
+        lo = c00 + f * e0
+        dq = (c01 + f * e1) - lo
+        val = lo + h * dq
+        if not derivatives:
+            return val, None, None, None
+        e1 -= e0
+        return val, (e0 + h * e1) / w1[:, None], dq / w2[:, None], e1 / (w1 * w2)[:, None]
+
+    def mu(self, theta, rows, derivatives: bool):
+        """mu (N, run bin) and, if asked, the interpolated s, g and their derivatives."""
+        r = self.r
+        s = self.interpolate(self.signal, rows * self.cells, theta, derivatives)
+        g = self.interpolate(self.rg, 0, theta, derivatives)
+        fe = (theta[:, 0] * theta[:, 1])[:, None]
+        lin = np.einsum("nk,kb->nb", theta[:, 2 : r + 3], self.const)  # no BLAS: row-wise
+        mu = theta[:, r + 3, None] * g[0] + fe * s[0] + lin
+        return np.maximum(mu, 1e-300), s, g
+
+    def objective(self, mu, theta):
+        """-2 ln L (up to a data-only constant) from mu (N, run bin) and theta (N, param)."""
+        dev = 2.0 * ((mu - self.nobs * np.log(mu)).sum(axis=1) + self.offset)
+        pull = (theta - self.lk.centre) * self.inv_sigma
+        return dev + (pull**2).sum(axis=1)
+
+    def evaluate(self, theta, rows):
+        return self.objective(self.mu(theta, rows, False)[0], theta)
 
 
 def evaluate(lk: Likelihood, signal: np.ndarray, theta: np.ndarray, rows=None) -> np.ndarray:
     """-2 ln L (up to a data-only constant) at theta (N, param) with signal (M, A1, A2, run, bin)
     (``rows`` (N,) picks each point's signal; default M = N, one per point)."""
-    mu, _, _ = _terms(lk, signal, theta, derivatives=False, rows=rows)
-    return _objective(lk, mu, theta)
+    rows = np.arange(theta.shape[0]) if rows is None else np.asarray(rows)
+    return _Tables(lk, signal).evaluate(theta, rows)
 
 
-def _backtrack(lk, signal, rows, th, step, f0, descent, lo, hi):
+def _derivatives(tab: _Tables, theta, rows, jac):
+    """-2 ln L's gradient (N, param) and Hessian (N, param, param) at theta.
+
+    ``jac`` (N, param, run bin) holds d mu / d theta, its ac and er rows already filled.
+    """
+    lk, r = tab.lk, tab.r
+    mu, (s, s1, s2, s12), (g, g1, g2, g12) = tab.mu(theta, rows, True)
+    flux, eff, nr = theta[:, 0, None], theta[:, 1, None], theta[:, r + 3, None]
+    fe = flux * eff
+    jac[:, 0] = eff * s
+    jac[:, 1] = flux * s
+    jac[:, r + 3] = g
+    jac[:, r + 4] = nr * g1 + fe * s1
+    jac[:, r + 5] = nr * g2 + fe * s2
+    q = tab.nobs / mu
+    resid = 1.0 - q
+    grad = 2.0 * (jac @ resid[:, :, None])[:, :, 0]
+    grad += 2.0 * tab.inv_sigma**2 * (theta - lk.centre)
+    hess = 2.0 * np.matmul(jac * (q / mu)[:, None, :], jac.transpose(0, 2, 1))
+    # second derivatives of mu: sum_b resid d2mu/da db for each non-zero pair
+    sec = np.stack([s, s1, s2, g1, g2, nr * g12 + fe * s12], axis=1)
+    v = 2.0 * (sec @ resid[:, :, None])[:, :, 0]
+    t1, t2 = r + 4, r + 5
+    pairs = (
+        (0, 1, v[:, 0]),
+        (0, t1, eff[:, 0] * v[:, 1]),
+        (0, t2, eff[:, 0] * v[:, 2]),
+        (1, t1, flux[:, 0] * v[:, 1]),
+        (1, t2, flux[:, 0] * v[:, 2]),
+        (r + 3, t1, v[:, 3]),
+        (r + 3, t2, v[:, 4]),
+        (t1, t2, v[:, 5]),
+    )
+    for a, b, val in pairs:
+        hess[:, a, b] += val
+        hess[:, b, a] += val
+    diag = np.arange(theta.shape[1])
+    hess[:, diag, diag] += 2.0 * tab.inv_sigma**2
+    return grad, hess
+
+
+def _backtrack(tab: _Tables, rows, th, step, f0, descent, lo, hi):
     """Armijo backtracking of the points whose full step failed: (theta, f) per point.
 
     The choice is that of one batch over the whole ladder (the longest step satisfying the
@@ -164,7 +203,7 @@ def _backtrack(lk, signal, rows, th, step, f0, descent, lo, hi):
     for group in _ALPHA_GROUPS:
         a = _ALPHAS[list(group), None, None]
         c = np.clip(th[todo][None] + a * step[todo][None], lo[todo], hi[todo])
-        f = evaluate(lk, signal, c.reshape(-1, n_par), np.tile(rows[todo], len(group)))
+        f = tab.evaluate(c.reshape(-1, n_par), np.tile(rows[todo], len(group)))
         f = f.reshape(len(group), -1)
         cand[list(group)[0] : list(group)[-1] + 1, todo] = c
         fc[list(group)[0] : list(group)[-1] + 1, todo] = f
@@ -201,28 +240,18 @@ def profile(
     lo = np.broadcast_to(lk.lower if lower is None else lower, (n_pts, n_par))
     hi = np.broadcast_to(lk.upper if upper is None else upper, (n_pts, n_par))
     theta = np.clip(theta0, lo, hi)
-    inv_var = np.where(np.isfinite(lk.sigma), 1.0 / lk.sigma**2, 0.0)
-    nobs = lk.observed[None]
-    fval = evaluate(lk, signal, theta)
+    tab = _Tables(lk, signal)
+    fval = tab.evaluate(theta, np.arange(n_pts))
+    # d mu / d theta: the rows of ac_<run> and er are the fixed templates
+    jac_buf = np.empty((n_pts, n_par, tab.nobs.size))
+    jac_buf[:, 2 : tab.r + 3] = tab.const
     active_pts = np.ones(n_pts, bool)
     for _ in range(max_iter):
         idx = np.flatnonzero(active_pts)
         if idx.size == 0:
             break
         th = theta[idx]
-        mu, jac, second = _terms(lk, signal, th, derivatives=True, rows=idx)
-        mu = np.maximum(mu, 1e-300)
-        resid = 1.0 - nobs / mu
-        jf = jac.reshape(idx.size, -1, n_par)
-        grad = 2.0 * np.matmul(resid.reshape(idx.size, 1, -1), jf)[:, 0]
-        grad += 2.0 * inv_var * (th - lk.centre)
-        wj = jf * (nobs / mu**2).reshape(idx.size, -1, 1)
-        hess = 2.0 * np.matmul(jf.transpose(0, 2, 1), wj)
-        for (a, b), arr in second.items():
-            v = 2.0 * (resid * arr).sum(axis=(1, 2))
-            hess[:, a, b] += v
-            hess[:, b, a] += v
-        hess[:, np.arange(n_par), np.arange(n_par)] += 2.0 * inv_var
+        grad, hess = _derivatives(tab, th, idx, jac_buf[: idx.size])
         span = hi[idx] - lo[idx]
         # a parameter within 1e-10 of the range of a bound counts as on it (a flux of 1e-13
         # left free would make the Hessian indefinite in (flux, efficiency) and stall the fit)
@@ -241,17 +270,17 @@ def profile(
         evals, evecs = np.linalg.eigh(hess * d[:, :, None] * d[:, None, :])
         scale = np.maximum(np.abs(evals).max(axis=1, keepdims=True), 1e-12)
         evals = np.maximum(np.abs(evals), 1e-10 * scale)
-        step = -d * np.einsum("npk,nk,nqk,nq->np", evecs, 1.0 / evals, evecs, d * g_free)
+        proj = np.matmul((d * g_free)[:, None, :], evecs)[:, 0] / evals
+        step = -d * np.matmul(evecs, proj[:, :, None])[:, :, 0]
         step = np.where(frozen, 0.0, step)
         # line search: the full step first, then all shorter steps at once where it fails
         descent = np.minimum(np.einsum("np,np->n", g_free, step), 0.0)
         new_theta = np.clip(th + step, lo[idx], hi[idx])
-        f_new = evaluate(lk, signal, new_theta, idx)
+        f_new = tab.evaluate(new_theta, idx)
         fail = np.flatnonzero(~(f_new <= fval[idx] + 1e-4 * descent))
         if fail.size:
             new_theta[fail], f_new[fail] = _backtrack(
-                lk,
-                signal,
+                tab,
                 idx[fail],
                 th[fail],
                 step[fail],
