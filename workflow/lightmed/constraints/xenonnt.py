@@ -264,14 +264,23 @@ def likelihood(data: XenonntData, free_flux: bool = False) -> fit.Likelihood:
     )
 
 
+def _signal_at(coeffs: np.ndarray, g2: np.ndarray) -> np.ndarray:
+    """S0 + g^2 S1 + g^4 S2 (mass, k, t_ly, t_qy, run, bin) for coeffs (term, mass, ...) and
+    g^2 (mass, k), built in place (the scan's largest array: no temporaries beyond one)."""
+    g2 = g2.reshape(*g2.shape, *(1,) * (coeffs.ndim - 2))
+    out = coeffs[1][:, None] * g2
+    out += coeffs[0][:, None]
+    out += coeffs[2][:, None] * g2**2
+    return out
+
+
 def _golden_refine(lk, coeffs, lo_g, hi_g, theta, f_best, g_best, iters: int = 30):
     """Golden-section search of the profile in log g on [lo_g, hi_g] per mass (vectorised)."""
     inv = (np.sqrt(5.0) - 1.0) / 2.0
     a, b = np.log(lo_g), np.log(hi_g)
 
     def prof(logg, th):
-        g2 = np.exp(2 * logg)[:, None, None, None, None]
-        sig = coeffs[0] + g2 * coeffs[1] + g2**2 * coeffs[2]
+        sig = _signal_at(coeffs, np.exp(2 * logg)[:, None])[:, 0]
         return fit.profile(lk, sig, th)
 
     c, d = b - inv * (b - a), a + inv * (b - a)
@@ -317,18 +326,22 @@ def scan(data: XenonntData, model, masses_mev, couplings):
     n_sm = coeffs_all[0][0, i0, i0].sum()
     for k0 in range(0, g.size, CHUNK):
         ks = np.arange(k0, min(k0 + CHUNK, g.size))
-        g2 = (g[ks] ** 2)[None, :, None, None, None, None]
-        sig = coeffs_all[0][:, None] + g2 * coeffs_all[1][:, None] + g2**2 * coeffs_all[2][:, None]
+        sig = _signal_at(coeffs_all, np.broadcast_to(g[ks] ** 2, (n_m, ks.size)))
         sig = sig.reshape(-1, *sig.shape[2:])
         # two starts per point: the previous couplings' fit (continuation) and a suppressed
         # flux; the likelihood has two branches at large signals (signal removed by the flux
         # or by the yields and efficiency) and continuation alone can stay on the worse one
-        fv, th = fit.profile(lk, sig, np.repeat(start, ks.size, axis=0))
+        # (both starts in one batch: the second start's rows pick the same templates)
+        n = sig.shape[0]
         big = np.flatnonzero(sig[:, i0, i0].sum(axis=(1, 2)) > BRANCH_RATIO * n_sm)
-        if big.size:
-            fa, tha = fit.profile(lk, sig[big], np.repeat(low_flux, big.size, axis=0))
-            alt = fa < fv[big]
-            fv[big[alt]], th[big[alt]] = fa[alt], tha[alt]
+        starts = np.concatenate(
+            [np.repeat(start, ks.size, axis=0), np.repeat(low_flux, big.size, axis=0)]
+        )
+        fv, th = fit.profile(lk, sig, starts, rows=np.concatenate([np.arange(n), big]))
+        fa, tha = fv[n:], th[n:]
+        fv, th = fv[:n], th[:n]
+        alt = fa < fv[big]
+        fv[big[alt]], th[big[alt]] = fa[alt], tha[alt]
         table[:, ks] = fv.reshape(n_m, ks.size)
         thetas[:, ks] = th.reshape(n_m, ks.size, -1)
         start = thetas[:, ks[-1]]

@@ -100,16 +100,14 @@ class _Tables:
         self.offset = float((self.nobs[pos] * np.log(self.nobs[pos])).sum() - self.nobs.sum())
         self.inv_sigma = np.where(np.isfinite(lk.sigma), 1.0 / lk.sigma, 0.0)
 
-    def interpolate(self, table, base, theta, derivatives: bool):
+    def interpolate(self, table, base, cell, derivatives: bool):
         """Bilinear value (N, run bin) of table rows base + cell and, if asked, d/dt_ly,
-        d/dt_qy and d2/dt_ly dt_qy at theta's (t_ly, t_qy); base (N,) or 0."""
-        lk, r = self.lk, self.r
-        i, f, w1 = _cells(theta[:, r + 4], lk.anchors[0])
-        j, h, w2 = _cells(theta[:, r + 5], lk.anchors[1])
-        row = base + i * self.a2 + j
+        d/dt_qy and d2/dt_ly dt_qy; base (N,) or 0, cell = (row, f, h, w1, w2) of (t_ly, t_qy)
+        from :meth:`cell`."""
+        row, f, h, w1, w2 = cell
+        row = base + row
         c00, c10 = table.take(row, axis=0), table.take(row + self.a2, axis=0)
         c01, c11 = table.take(row + 1, axis=0), table.take(row + self.a2 + 1, axis=0)
-        f, h = f[:, None], h[:, None]
         e0, e1 = c10 - c00, c11 - c01
         lo = c00 + f * e0
         dq = (c01 + f * e1) - lo
@@ -117,16 +115,27 @@ class _Tables:
         if not derivatives:
             return val, None, None, None
         e1 -= e0
-        return val, (e0 + h * e1) / w1[:, None], dq / w2[:, None], e1 / (w1 * w2)[:, None]
+        return val, (e0 + h * e1) / w1, dq / w2, e1 / (w1 * w2)
+
+    def cell(self, theta):
+        """Anchor cell (row offset), fractions and widths of theta's (t_ly, t_qy)."""
+        r = self.r
+        i, f, w1 = _cells(theta[:, r + 4], self.lk.anchors[0])
+        j, h, w2 = _cells(theta[:, r + 5], self.lk.anchors[1])
+        return i * self.a2 + j, f[:, None], h[:, None], w1[:, None], w2[:, None]
 
     def mu(self, theta, rows, derivatives: bool):
         """mu (N, run bin) and, if asked, the interpolated s, g and their derivatives."""
-        r = self.r
-        s = self.interpolate(self.signal, rows * self.cells, theta, derivatives)
-        g = self.interpolate(self.rg, 0, theta, derivatives)
+        r, lk = self.r, self.lk
+        cell = self.cell(theta)
+        s = self.interpolate(self.signal, rows * self.cells, cell, derivatives)
+        g = self.interpolate(self.rg, 0, cell, derivatives)
         fe = (theta[:, 0] * theta[:, 1])[:, None]
-        lin = np.einsum("nk,kb->nb", theta[:, 2 : r + 3], self.const)  # no BLAS: row-wise
-        mu = theta[:, r + 3, None] * g[0] + fe * s[0] + lin
+        mu = theta[:, r + 3, None] * g[0] + fe * s[0]
+        # + ac_<run> AC + er ER, run by run (a view (N, run, bin) of mu)
+        mu3 = mu.reshape(theta.shape[0], r, -1)
+        mu3 += theta[:, 2 : r + 2, None] * lk.ac
+        mu3 += theta[:, r + 2, None, None] * lk.er
         return np.maximum(mu, 1e-300), s, g
 
     def objective(self, mu, theta):
@@ -229,19 +238,23 @@ def profile(
     tol: float = 1e-4,
     max_iter: int = 200,
     strict: bool = True,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Minimise -2 ln L over the nuisances for N points at once.
 
-    ``signal`` (N, A1, A2, run, bin): signal events per point; ``theta0`` (N, param) starting
-    values; ``lower``/``upper`` (N, param) override the bounds (equal values fix a parameter).
-    Returns (minimum (N,), theta_hat (N, param)).
+    ``signal`` (M, A1, A2, run, bin): signal events, one template per point (M = N) or picked
+    by ``rows`` (N,) (several starts of one template); ``theta0`` (N, param) starting values;
+    ``lower``/``upper`` (N, param) override the bounds (equal values fix a parameter).
+    Returns (minimum (N,), theta_hat (N, param)). A point's fit does not depend on the other
+    points of the batch.
     """
     n_pts, n_par = theta0.shape
     lo = np.broadcast_to(lk.lower if lower is None else lower, (n_pts, n_par))
     hi = np.broadcast_to(lk.upper if upper is None else upper, (n_pts, n_par))
     theta = np.clip(theta0, lo, hi)
     tab = _Tables(lk, signal)
-    fval = tab.evaluate(theta, np.arange(n_pts))
+    rows = np.arange(n_pts) if rows is None else np.asarray(rows)
+    fval = tab.evaluate(theta, rows)
     # d mu / d theta: the rows of ac_<run> and er are the fixed templates
     jac_buf = np.empty((n_pts, n_par, tab.nobs.size))
     jac_buf[:, 2 : tab.r + 3] = tab.const
@@ -251,7 +264,7 @@ def profile(
         if idx.size == 0:
             break
         th = theta[idx]
-        grad, hess = _derivatives(tab, th, idx, jac_buf[: idx.size])
+        grad, hess = _derivatives(tab, th, rows[idx], jac_buf[: idx.size])
         span = hi[idx] - lo[idx]
         # a parameter within 1e-10 of the range of a bound counts as on it (a flux of 1e-13
         # left free would make the Hessian indefinite in (flux, efficiency) and stall the fit)
@@ -276,12 +289,12 @@ def profile(
         # line search: the full step first, then all shorter steps at once where it fails
         descent = np.minimum(np.einsum("np,np->n", g_free, step), 0.0)
         new_theta = np.clip(th + step, lo[idx], hi[idx])
-        f_new = tab.evaluate(new_theta, idx)
+        f_new = tab.evaluate(new_theta, rows[idx])
         fail = np.flatnonzero(~(f_new <= fval[idx] + 1e-4 * descent))
         if fail.size:
             new_theta[fail], f_new[fail] = _backtrack(
                 tab,
-                idx[fail],
+                rows[idx[fail]],
                 th[fail],
                 step[fail],
                 fval[idx][fail],
