@@ -227,7 +227,8 @@ def signal_coefficients(data: XenonntData, model, masses_mev) -> np.ndarray:
         ds["rate_np"].values,
     ]
     out = [(t @ eff).reshape(shape).transpose(0, 2, 3, 1, 4) * scale for t in terms]
-    return np.stack(out)
+    # C order: the fit reads the templates as rows (mass t_ly t_qy, run bin) without a copy
+    return np.ascontiguousarray(np.stack(out))
 
 
 def likelihood(data: XenonntData, free_flux: bool = False) -> fit.Likelihood:
@@ -254,7 +255,7 @@ def likelihood(data: XenonntData, free_flux: bool = False) -> fit.Likelihood:
         observed=data.observed,
         ac=data.ac * lt,
         er=data.er * lt,
-        rg=(data.rg * lt[:, None, None]).transpose(1, 2, 0, 3),
+        rg=np.ascontiguousarray((data.rg * lt[:, None, None]).transpose(1, 2, 0, 3)),
         anchors=(data.anchors, data.anchors),
         names=names,
         centre=centre,
