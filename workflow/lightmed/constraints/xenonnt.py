@@ -265,13 +265,17 @@ def likelihood(data: XenonntData, free_flux: bool = False) -> fit.Likelihood:
     )
 
 
-def _signal_at(coeffs: np.ndarray, g2: np.ndarray) -> np.ndarray:
+def _signal_at(coeffs: np.ndarray, g2: np.ndarray, buffers=None) -> np.ndarray:
     """S0 + g^2 S1 + g^4 S2 (mass, k, t_ly, t_qy, run, bin) for coeffs (term, mass, ...) and
-    g^2 (mass, k), built in place (the scan's largest array: no temporaries beyond one)."""
+    g^2 (mass, k), built in place; ``buffers`` (two arrays of that shape) are reused across
+    calls (a fresh 30 MB array per chunk cost more in page faults than the arithmetic)."""
     g2 = g2.reshape(*g2.shape, *(1,) * (coeffs.ndim - 2))
-    out = coeffs[1][:, None] * g2
+    shape = (coeffs.shape[1], g2.shape[1], *coeffs.shape[2:])
+    out, tmp = buffers if buffers is not None else (np.empty(shape), np.empty(shape))
+    np.multiply(coeffs[1][:, None], g2, out=out)
     out += coeffs[0][:, None]
-    out += coeffs[2][:, None] * g2**2
+    np.multiply(coeffs[2][:, None], g2**2, out=tmp)
+    out += tmp
     return out
 
 
@@ -325,9 +329,11 @@ def scan(data: XenonntData, model, masses_mev, couplings):
     low_flux[0, 0] = LOW_FLUX_START
     i0 = int(np.argmin(np.abs(data.anchors)))
     n_sm = coeffs_all[0][0, i0, i0].sum()
+    buffers = [np.empty((n_m, CHUNK, *coeffs_all.shape[2:])) for _ in range(2)]
     for k0 in range(0, g.size, CHUNK):
         ks = np.arange(k0, min(k0 + CHUNK, g.size))
-        sig = _signal_at(coeffs_all, np.broadcast_to(g[ks] ** 2, (n_m, ks.size)))
+        bufs = tuple(buf[:, : ks.size] for buf in buffers)
+        sig = _signal_at(coeffs_all, np.broadcast_to(g[ks] ** 2, (n_m, ks.size)), bufs)
         sig = sig.reshape(-1, *sig.shape[2:])
         # two starts per point: the previous couplings' fit (continuation) and a suppressed
         # flux; the likelihood has two branches at large signals (signal removed by the flux
