@@ -265,27 +265,13 @@ def likelihood(data: XenonntData, free_flux: bool = False) -> fit.Likelihood:
     )
 
 
-def _signal_at(coeffs: np.ndarray, g2: np.ndarray, buffers=None) -> np.ndarray:
-    """S0 + g^2 S1 + g^4 S2 (mass, k, t_ly, t_qy, run, bin) for coeffs (term, mass, ...) and
-    g^2 (mass, k), built in place; ``buffers`` (two arrays of that shape) are reused across
-    calls (a fresh 30 MB array per chunk cost more in page faults than the arithmetic)."""
-    g2 = g2.reshape(*g2.shape, *(1,) * (coeffs.ndim - 2))
-    shape = (coeffs.shape[1], g2.shape[1], *coeffs.shape[2:])
-    out, tmp = buffers if buffers is not None else (np.empty(shape), np.empty(shape))
-    np.multiply(coeffs[1][:, None], g2, out=out)
-    out += coeffs[0][:, None]
-    np.multiply(coeffs[2][:, None], g2**2, out=tmp)
-    out += tmp
-    return out
-
-
 def _golden_refine(lk, coeffs, lo_g, hi_g, theta, f_best, g_best, iters: int = 30):
     """Golden-section search of the profile in log g on [lo_g, hi_g] per mass (vectorised)."""
     inv = (np.sqrt(5.0) - 1.0) / 2.0
     a, b = np.log(lo_g), np.log(hi_g)
 
     def prof(logg, th):
-        sig = _signal_at(coeffs, np.exp(2 * logg)[:, None])[:, 0]
+        sig = fit.SignalRows(coeffs, np.arange(logg.size), np.exp(2 * logg))
         return fit.profile(lk, sig, th)
 
     c, d = b - inv * (b - a), a + inv * (b - a)
@@ -329,18 +315,17 @@ def scan(data: XenonntData, model, masses_mev, couplings):
     low_flux[0, 0] = LOW_FLUX_START
     i0 = int(np.argmin(np.abs(data.anchors)))
     n_sm = coeffs_all[0][0, i0, i0].sum()
-    buffers = [np.empty((n_m, CHUNK, *coeffs_all.shape[2:])) for _ in range(2)]
     for k0 in range(0, g.size, CHUNK):
         ks = np.arange(k0, min(k0 + CHUNK, g.size))
-        bufs = tuple(buf[:, : ks.size] for buf in buffers)
-        sig = _signal_at(coeffs_all, np.broadcast_to(g[ks] ** 2, (n_m, ks.size)), bufs)
-        sig = sig.reshape(-1, *sig.shape[2:])
+        sig = fit.SignalRows(
+            coeffs_all, np.repeat(np.arange(n_m), ks.size), np.tile(g[ks] ** 2, n_m)
+        )
         # two starts per point: the previous couplings' fit (continuation) and a suppressed
         # flux; the likelihood has two branches at large signals (signal removed by the flux
         # or by the yields and efficiency) and continuation alone can stay on the worse one
         # (both starts in one batch: the second start's rows pick the same templates)
-        n = sig.shape[0]
-        big = np.flatnonzero(sig[:, i0, i0].sum(axis=(1, 2)) > BRANCH_RATIO * n_sm)
+        n = sig.points
+        big = np.flatnonzero(sig.at_anchor(i0, i0).sum(axis=1) > BRANCH_RATIO * n_sm)
         starts = np.concatenate(
             [np.repeat(start, ks.size, axis=0), np.repeat(low_flux, big.size, axis=0)]
         )

@@ -63,6 +63,43 @@ class Likelihood:
         return self.names.index(name)
 
 
+class SignalRows:
+    """Signal events S0 + g^2 S1 + g^4 S2 of N points, each (point, anchor) row of run x bin
+    computed on first use.
+
+    ``coeffs`` (term, M, A1, A2, run, bin) the coefficients of g^0, g^2, g^4 per mass, ``mass``
+    (N,) each point's mass index, ``g2`` (N,) its g^2. A fit visits few anchor cells: the full
+    grid of a scan chunk (30 MB) cost more to build than the fits' line searches.
+    """
+
+    def __init__(self, coeffs: np.ndarray, mass: np.ndarray, g2: np.ndarray):
+        t, m, a1, a2, r, nb = coeffs.shape
+        self.coeffs = np.ascontiguousarray(coeffs).reshape(t, m, a1 * a2, r * nb)
+        self.mass, self.g2 = np.asarray(mass), np.asarray(g2, float)
+        self.points, self.a2, self.cells = self.mass.size, a2, a1 * a2
+        self.rows = np.empty((self.points * self.cells, r * nb))  # untouched pages: free
+        self.built = np.zeros(self.points * self.cells, bool)
+
+    def table(self, index: np.ndarray) -> np.ndarray:
+        """The row table (point x anchor, run bin) with at least the rows ``index`` filled."""
+        new = index[~self.built[index]]
+        if new.size:
+            new = np.unique(new)
+            point, cell = np.divmod(new, self.cells)
+            m, g2 = self.mass[point], self.g2[point, None]
+            val = self.coeffs[1, m, cell] * g2
+            val += self.coeffs[0, m, cell]
+            val += self.coeffs[2, m, cell] * g2**2
+            self.rows[new] = val
+            self.built[new] = True
+        return self.rows
+
+    def at_anchor(self, i: int, j: int) -> np.ndarray:
+        """Every point's row (N, run bin) at the anchor (t_ly, t_qy) index (i, j)."""
+        index = np.arange(self.points) * self.cells + i * self.a2 + j
+        return self.table(index)[index]
+
+
 def _cells(t: np.ndarray, grid: np.ndarray):
     """Cell index and fraction of t on an increasing anchor grid (linear extrapolation)."""
     i = np.clip(np.searchsorted(grid, t, side="right") - 1, 0, grid.size - 2)
@@ -73,21 +110,22 @@ def _cells(t: np.ndarray, grid: np.ndarray):
 class _Tables:
     """What one :func:`profile` call reuses: flat templates, data terms, the Jacobian buffer.
 
-    ``signal`` (M, A1, A2, run, bin) becomes rows (M A1 A2, run bin), the radiogenic
+    ``signal`` (M, A1, A2, run, bin) becomes rows (M A1 A2, run bin) (a :class:`SignalRows`
+    is such a table already), the radiogenic
     template rows (A1 A2, run bin); ``const`` (run + 1, run bin) holds the fixed templates of
     ac_<run> (zero outside its run) and er. Every result row depends on its own point only
     (row-wise sums, no matrix product across points), so a point's fit does not depend on the
     batch it is in.
     """
 
-    def __init__(self, lk: Likelihood, signal: np.ndarray):
+    def __init__(self, lk: Likelihood, signal: np.ndarray | SignalRows):
         a1, a2 = lk.anchors[0].size, lk.anchors[1].size
         r, nb = lk.observed.shape
         self.lk = lk
         self.r = r
         self.a2 = a2
         self.cells = a1 * a2
-        self.signal = signal.reshape(-1, r * nb)
+        self.signal = signal if isinstance(signal, SignalRows) else signal.reshape(-1, r * nb)
         self.rg = lk.rg.reshape(a1 * a2, r * nb)
         const = np.zeros((r + 1, r, nb))
         for k in range(r):
@@ -106,6 +144,9 @@ class _Tables:
         from :meth:`cell`."""
         row, f, h, w1, w2 = cell
         row = base + row
+        if isinstance(table, SignalRows):
+            corners = row[:, None] + np.array([0, 1, self.a2, self.a2 + 1])
+            table = table.table(corners.reshape(-1))
         c00, c10 = table.take(row, axis=0), table.take(row + self.a2, axis=0)
         c01, c11 = table.take(row + 1, axis=0), table.take(row + self.a2 + 1, axis=0)
         e0, e1 = c10 - c00, c11 - c01
@@ -148,7 +189,9 @@ class _Tables:
         return self.objective(self.mu(theta, rows, False)[0], theta)
 
 
-def evaluate(lk: Likelihood, signal: np.ndarray, theta: np.ndarray, rows=None) -> np.ndarray:
+def evaluate(
+    lk: Likelihood, signal: np.ndarray | SignalRows, theta: np.ndarray, rows=None
+) -> np.ndarray:
     """-2 ln L (up to a data-only constant) at theta (N, param) with signal (M, A1, A2, run, bin)
     (``rows`` (N,) picks each point's signal; default M = N, one per point)."""
     rows = np.arange(theta.shape[0]) if rows is None else np.asarray(rows)
@@ -275,7 +318,7 @@ def _backtrack(tab: _Tables, rows, th, step, f0, descent, lo, hi):
 
 def profile(
     lk: Likelihood,
-    signal: np.ndarray,
+    signal: np.ndarray | SignalRows,
     theta0: np.ndarray,
     lower: np.ndarray | None = None,
     upper: np.ndarray | None = None,
@@ -287,9 +330,10 @@ def profile(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Minimise -2 ln L over the nuisances for N points at once.
 
-    ``signal`` (M, A1, A2, run, bin): signal events, one template per point (M = N) or picked
-    by ``rows`` (N,) (several starts of one template); ``theta0`` (N, param) starting values;
-    ``lower``/``upper`` (N, param) override the bounds (equal values fix a parameter).
+    ``signal`` (M, A1, A2, run, bin) or :class:`SignalRows` of M points: signal events, one
+    template per point (M = N) or picked by ``rows`` (N,) (several starts of one template);
+    ``theta0`` (N, param) starting values; ``lower``/``upper`` (N, param) override the bounds
+    (equal values fix a parameter).
     Returns (minimum (N,), theta_hat (N, param)). A point's fit does not depend on the other
     points of the batch.
     """
