@@ -227,7 +227,8 @@ def signal_coefficients(data: XenonntData, model, masses_mev) -> np.ndarray:
         ds["rate_np"].values,
     ]
     out = [(t @ eff).reshape(shape).transpose(0, 2, 3, 1, 4) * scale for t in terms]
-    return np.stack(out)
+    # C order: the fit reads the templates as rows (mass t_ly t_qy, run bin) without a copy
+    return np.ascontiguousarray(np.stack(out))
 
 
 def likelihood(data: XenonntData, free_flux: bool = False) -> fit.Likelihood:
@@ -254,7 +255,7 @@ def likelihood(data: XenonntData, free_flux: bool = False) -> fit.Likelihood:
         observed=data.observed,
         ac=data.ac * lt,
         er=data.er * lt,
-        rg=(data.rg * lt[:, None, None]).transpose(1, 2, 0, 3),
+        rg=np.ascontiguousarray((data.rg * lt[:, None, None]).transpose(1, 2, 0, 3)),
         anchors=(data.anchors, data.anchors),
         names=names,
         centre=centre,
@@ -270,8 +271,7 @@ def _golden_refine(lk, coeffs, lo_g, hi_g, theta, f_best, g_best, iters: int = 3
     a, b = np.log(lo_g), np.log(hi_g)
 
     def prof(logg, th):
-        g2 = np.exp(2 * logg)[:, None, None, None, None]
-        sig = coeffs[0] + g2 * coeffs[1] + g2**2 * coeffs[2]
+        sig = fit.SignalRows(coeffs, np.arange(logg.size), np.exp(2 * logg))
         return fit.profile(lk, sig, th)
 
     c, d = b - inv * (b - a), a + inv * (b - a)
@@ -317,18 +317,23 @@ def scan(data: XenonntData, model, masses_mev, couplings):
     n_sm = coeffs_all[0][0, i0, i0].sum()
     for k0 in range(0, g.size, CHUNK):
         ks = np.arange(k0, min(k0 + CHUNK, g.size))
-        g2 = (g[ks] ** 2)[None, :, None, None, None, None]
-        sig = coeffs_all[0][:, None] + g2 * coeffs_all[1][:, None] + g2**2 * coeffs_all[2][:, None]
-        sig = sig.reshape(-1, *sig.shape[2:])
+        sig = fit.SignalRows(
+            coeffs_all, np.repeat(np.arange(n_m), ks.size), np.tile(g[ks] ** 2, n_m)
+        )
         # two starts per point: the previous couplings' fit (continuation) and a suppressed
         # flux; the likelihood has two branches at large signals (signal removed by the flux
         # or by the yields and efficiency) and continuation alone can stay on the worse one
-        fv, th = fit.profile(lk, sig, np.repeat(start, ks.size, axis=0))
-        big = np.flatnonzero(sig[:, i0, i0].sum(axis=(1, 2)) > BRANCH_RATIO * n_sm)
-        if big.size:
-            fa, tha = fit.profile(lk, sig[big], np.repeat(low_flux, big.size, axis=0))
-            alt = fa < fv[big]
-            fv[big[alt]], th[big[alt]] = fa[alt], tha[alt]
+        # (both starts in one batch: the second start's rows pick the same templates)
+        n = sig.points
+        big = np.flatnonzero(sig.at_anchor(i0, i0).sum(axis=1) > BRANCH_RATIO * n_sm)
+        starts = np.concatenate(
+            [np.repeat(start, ks.size, axis=0), np.repeat(low_flux, big.size, axis=0)]
+        )
+        fv, th = fit.profile(lk, sig, starts, rows=np.concatenate([np.arange(n), big]))
+        fa, tha = fv[n:], th[n:]
+        fv, th = fv[:n], th[:n]
+        alt = fa < fv[big]
+        fv[big[alt]], th[big[alt]] = fa[alt], tha[alt]
         table[:, ks] = fv.reshape(n_m, ks.size)
         thetas[:, ks] = th.reshape(n_m, ks.size, -1)
         start = thetas[:, ks[-1]]
