@@ -15,7 +15,7 @@ from lightmed import statistics as st
 from lightmed.errors import ConfigError
 from lightmed.smk import sensitivity as smk
 
-from conftest import REPO
+from helpers import REPO
 
 STYLE = {"formats": ["pdf", "png"], "dpi": 60, "width_in": 6.4, "height_in": 4.6}
 
