@@ -38,7 +38,6 @@ from typing import Any
 import numpy as np
 import xarray as xr
 import yaml
-from scipy.stats import poisson
 
 from ..cevns.nucleus import dsigma_coefficients, max_recoil_kev
 from ..constants import N_AVOGADRO
@@ -288,6 +287,8 @@ def formula_units(data: CoherentData) -> float:
 
 def response(data: CoherentData, recoil_kev: np.ndarray, qf: np.ndarray) -> np.ndarray:
     """(q, data PE bin, E_r): probability x acceptance that a recoil lands in each PE bin."""
+    from scipy.stats import poisson  # here, not at import: the Snakefile's parse imports this
+
     ly = float(data.params["csiLightYield"]["value"])
     mean = ly * np.asarray(qf, float)[:, None, None] * recoil_kev[None, None, :]
     n = np.arange(1, N_PE_MAX + 1)[None, :, None]

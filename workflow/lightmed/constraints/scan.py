@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy.stats import chi2
 
 from ..bounds import _intervals_from_crossings
+from ..statistics.likelihood import chi2_quantile
 from .base import Scan
 
 #: Scan.attrs copied to the artifact (strings; dicts/lists are flattened to text).
@@ -44,7 +44,7 @@ def threshold_of(scan: Scan, cl: float) -> float:
     """-2 Delta ln L at the edge of the ``cl`` region: the experiment's, else one-dof chi2."""
     if scan.attrs.get("threshold") is not None:
         return float(scan.attrs["threshold"])
-    return float(chi2.ppf(cl, 1))
+    return chi2_quantile(cl, 1)
 
 
 def excluded_intervals(

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import numpy as np
 import xarray as xr
-from scipy.stats import chi2
 
 from ..errors import ConfigError, InputError
+from ..statistics.likelihood import chi2_quantile
 from ..targets import Target, get_target
 from .base import Scan
 from .xenon1t_s2only import (
@@ -59,7 +59,7 @@ CITATION = (
 #: Names under which the official SI table is distributed (upstream, then ../shared/data).
 LIMIT_FILES = ("xenon1t_1ty.csv", "SI_limit_official_xenon1t_1ty.csv")
 #: one-dof chi2 quantile at 90 % CL: the cap is a 90 % CL statement, whatever constraints.cl says
-THRESHOLD_90 = float(chi2.ppf(0.9, 1))
+THRESHOLD_90 = chi2_quantile(0.9, 1)
 
 
 def read_si_limit(path: Path) -> tuple[np.ndarray, np.ndarray]:
