@@ -27,6 +27,8 @@ from pathlib import Path
 #: Where the main Snakemake process of a (non-dry) run records itself, beside Snakemake's locks.
 RUN_RECORD = Path(".snakemake/lightmed_run.json")
 LOCK_DIR = Path(".snakemake/locks")
+#: Artifacts found readable: path -> [size, mtime_ns] (see :func:`quarantine_unreadable`).
+CHECKED_RECORD = Path(".snakemake/lightmed_readable.json")
 
 
 def unreadable_reason(path: str | os.PathLike) -> str | None:
@@ -42,15 +44,50 @@ def unreadable_reason(path: str | os.PathLike) -> str | None:
     return None
 
 
+def _load_checked() -> dict[str, list[int]]:
+    try:
+        checked = json.loads(CHECKED_RECORD.read_text())
+    except (OSError, ValueError):
+        return {}
+    return checked if isinstance(checked, dict) else {}
+
+
+def _save_checked(checked: dict[str, list[int]]) -> None:
+    try:
+        CHECKED_RECORD.parent.mkdir(parents=True, exist_ok=True)
+        tmp = CHECKED_RECORD.with_name(CHECKED_RECORD.name + f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(checked))
+        os.replace(tmp, CHECKED_RECORD)
+    except OSError:  # a read-only workdir: the files are opened again next time
+        pass
+
+
 def quarantine_unreadable(results_dir: str | os.PathLike = "results", dry_run: bool = False):
-    """Move unreadable ``results/**/*.nc`` aside; return the one-line messages."""
+    """Move unreadable ``results/**/*.nc`` aside; return the one-line messages.
+
+    A file found readable is recorded with its size and modification time
+    (``.snakemake/lightmed_readable.json``) and not opened again while both are unchanged:
+    a truncated or rewritten file changes them. Opening every artifact with NetCDF cost ~0.6 s
+    per Snakemake start.
+    """
     messages = []
     root = Path(results_dir)
     if not root.is_dir():
         return messages
+    checked = _load_checked()
+    verified = {}
     for path in sorted(root.rglob("*.nc")):
+        try:
+            st = path.stat()
+        except OSError:  # removed meanwhile
+            continue
+        key, stamp = str(path), [st.st_size, st.st_mtime_ns]
+        if checked.get(key) == stamp:
+            verified[key] = stamp
+            continue
         reason = unreadable_reason(path)
         if reason is None:
+            verified[key] = stamp
             continue
         if dry_run:
             messages.append(
@@ -64,6 +101,8 @@ def quarantine_unreadable(results_dir: str | os.PathLike = "results", dry_run: b
             f"lightmed: {path} was not readable NetCDF ({reason}); moved to {aside.name}, "
             "regenerating it"
         )
+    if verified != checked:
+        _save_checked(verified)
     return messages
 
 
