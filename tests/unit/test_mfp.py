@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import xarray as xr
 from test_kernels import rmf_dataset, shell_kwargs
 
 from lightmed import kernels as K
@@ -206,3 +207,25 @@ def test_bad_inputs(table1_kernels):
         mfp.rate_direct(**shell_kwargs(4), model="bl_vector", mass_mev=-1.0, coupling=1e-5)
     with pytest.raises(InputError, match="coupling"):
         mfp.rate_direct(**shell_kwargs(4), model="bl_vector", mass_mev=1.0, coupling=-1e-5)
+
+
+def test_rosseland_node_sum_equals_the_one_expression_sum():
+    """model_map sums the Rosseland mean node by node (memory): the same numbers as summing
+    the whole (node, ..., mass, coupling) quotient, NaN terms skipped as ``.sum`` does."""
+    from lightmed.mfp import _node_sum
+
+    rng = np.random.default_rng(3)
+    w = xr.DataArray(rng.random((3, 2, 24)), dims=("shell", "species", "energy_node"))
+    a0 = xr.DataArray(
+        rng.random((3, 2, 2, 24)), dims=("shell", "species", "weighting", "energy_node")
+    )
+    a1 = xr.DataArray(rng.random((3, 2, 2, 24, 5)), dims=(*a0.dims, "mass"))
+    w[0, 0, 3] = 0.0
+    a0[0, 0, :, 3] = 0.0
+    a1[0, 0, :, 3] = 0.0  # 0/0 at g = 0: a NaN term
+    g2 = xr.DataArray(np.array([0.0, 1e-8, 1e-2, 1.0]), dims="coupling")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        whole = (w / (a0 + a1 * g2)).sum("energy_node")
+        nodes = _node_sum(w, lambda j: a0.isel(energy_node=j) + a1.isel(energy_node=j) * g2)
+    order = whole.dims
+    assert np.array_equal(whole.values, nodes.transpose(*order).values)

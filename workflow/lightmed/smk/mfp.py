@@ -49,9 +49,9 @@ def kernels_resources(config: dict, snapshot: str, nature: str, attempt: int = 1
 
 
 def model_resources(config: dict, snapshot: str, model: str, attempt: int = 1) -> dict:
-    """mem_mb and runtime [min] of one compute_mfp_model job, times the attempt: the map is
-    a few float64 (shell x energy x mass x coupling) arrays. Measured: 400 x 400 on 8 shells
-    in 14 s wall at load ~10 (peak RSS 570 MB); default grid 1-3 s (610 MB)."""
+    """mem_mb and runtime [min] of one compute_mfp_model job, times the attempt. Measured on the
+    2-core machine (``bench_pipeline.py --fine``): 400 x 400 on 8 or 16 shells 16-27 s of CPU;
+    default grid 1-3 s."""
     grid = config["models"][model]["sn_core_grid"]
     cells = snapshot_shells(config, snapshot) * grid["mass_mev"]["num"] * grid["coupling"]["num"]
     return {
@@ -61,9 +61,15 @@ def model_resources(config: dict, snapshot: str, model: str, attempt: int = 1) -
 
 
 def model_mem_mb(config: dict, model: str) -> int:
-    """Memory of a model map: a few float64 arrays of shells x species x energies x grid."""
+    """Memory request of a model map: 1 GB + 15 kB per (mass, coupling) point.
+
+    Measured peak RSS: 550-610 MB at the default 51 x 61 and 2.1-2.2 GB at 400 x 400 (8 or 16
+    shells; ~0.55 GB of it imports and the kernels): ~10 kB per point, requested with 1.5x
+    margin. (The Rosseland sum over the 24 energy nodes is accumulated node by node; summed in
+    one expression it peaked at 5.9 GB.)
+    """
     grid = config["models"][model]["sn_core_grid"]
-    return 2000 + 2 * grid["mass_mev"]["num"] * grid["coupling"]["num"] // 1000
+    return 1000 + 15 * grid["mass_mev"]["num"] * grid["coupling"]["num"] // 1000
 
 
 def model_targets(config: dict, mfp_model_pattern: str) -> list[str]:
