@@ -235,3 +235,48 @@ def test_mathtext_parses_are_shared_and_unchanged():
     uncached = MathTextParser._parse_cached.__wrapped__
     args = (s, 72, prop.copy(), mpl.rcParams["text.antialiased"], LoadFlags.NO_HINTING)
     assert uncached(MathTextParser("path"), *args) == a
+
+
+def _log_figure():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
+    x = np.geomspace(1e-3, 1e4, 300)
+    ax.plot(x, 1e-5 * np.sqrt(1 + (x / 50) ** 2), label=r"$g_{B-L}$")
+    ax.set(xscale="log", yscale="log", xlabel=r"$m_{Z'}$ [MeV]", ylabel=r"$g$", title="t")
+    ax.set_ylim(1e-7, 1e-1)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    return fig
+
+
+def test_save_figure_draws_what_savefig_draws(tmp_path):
+    """One layout and one draw per format (layout and tight box measured once, ticks frozen)
+    give the PNG that savefig's own layout and tight-box passes give, byte for byte."""
+    import matplotlib
+
+    with matplotlib.rc_context({"savefig.bbox": "tight"}):
+        ref, ours = tmp_path / "ref.png", tmp_path / "ours.png"
+        _log_figure().savefig(ref, dpi=150)
+        bp.save_figure(_log_figure(), [str(ours), str(tmp_path / "ours.pdf")], 150)
+    assert ref.read_bytes() == ours.read_bytes()
+    assert (tmp_path / "ours.pdf").stat().st_size > 0
+
+
+def test_freeze_ticks_keeps_the_drawn_ticks():
+    fig = _log_figure()
+    fig.draw_without_rendering()
+    axes = (fig.axes[0].xaxis, fig.axes[0].yaxis)
+
+    def drawn(axis):
+        lo, hi = sorted(axis.get_view_interval())
+        return [
+            (t.get_loc(), t.label1.get_text())
+            for t in axis.get_major_ticks() + axis.get_minor_ticks()
+            if lo <= t.get_loc() <= hi
+        ]
+
+    before = [drawn(a) for a in axes]
+    bp.freeze_ticks(fig)
+    fig.draw_without_rendering()
+    after = [drawn(a) for a in axes]
+    assert before == after and len(before[0]) > 20  # log axis: minor ticks included

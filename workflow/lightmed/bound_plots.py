@@ -20,6 +20,7 @@ documented maps of :data:`SUMMARY_AXES` (summary figures):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -306,25 +307,76 @@ def share_mathtext_parses(maxsize: int = 1024) -> None:
 
 
 def save_figure(fig, paths: Sequence[str], dpi: float) -> None:
-    """Write ``fig`` to every path and close it.
+    """Write ``fig`` to every path and close it: one layout and one draw per format.
 
-    The layout engine (constrained layout) runs for the first file only; the other formats
-    keep its positions. The engine is removed, not replaced by "none": savefig makes a
-    layout-only draw pass before drawing whenever the figure has any engine, the
-    placeholder that "none" leaves included (matplotlib 3.11), so a PDF + PNG pair costs
-    three draws instead of four. Mathtext is parsed once per process
-    (:func:`share_mathtext_parses`).
+    ``savefig`` alone, with the layout engine (constrained layout) and ``savefig.bbox:
+    tight`` (the project's matplotlibrc), draws every format twice: a layout-only pass to
+    measure the tight box, then the drawing. Here the layout and the tight box are measured
+    once, at the output dpi, before the first format; then the engine is removed, the tick
+    locations and labels are fixed to the ones that pass found (matplotlib recomputes them
+    about twenty times per draw), and each format is drawn once with that box. Mathtext is
+    parsed once per process (:func:`share_mathtext_parses`).
     """
     share_mathtext_parses()
-    for i, path in enumerate(paths):
-        fig.savefig(path, dpi=dpi)
-        if i == 0 and fig.get_layout_engine() is not None:
-            fig.set_layout_engine("none")  # keeps colorbar compatibility, then:
-            with plt.rc_context(
-                {"figure.autolayout": False, "figure.constrained_layout.use": False}
-            ):
-                fig.set_layout_engine(None)
+    tight = matplotlib.rcParams["savefig.bbox"] == "tight"
+    engine = fig.get_layout_engine()
+    bbox = None
+    if tight or engine is not None:
+        with _figure_dpi(fig, dpi):
+            fig.draw_without_rendering()  # runs the layout engine, measures every text
+            if tight:
+                bbox = fig.get_tightbbox().padded(_pad_inches(engine))
+    if engine is not None:
+        fig.set_layout_engine("none")  # keeps colorbar compatibility, then no engine at all:
+        with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
+    freeze_ticks(fig)
+    for path in paths:
+        fig.savefig(path, dpi=dpi, bbox_inches=bbox)
     plt.close(fig)
+
+
+def _pad_inches(engine) -> float:
+    """``savefig.pad_inches`` as ``savefig`` applies it to a tight box."""
+    pad = matplotlib.rcParams["savefig.pad_inches"]
+    if pad == "layout":
+        return engine.get()["w_pad"] if engine is not None and "w_pad" in engine.get() else 0.1
+    return float(pad)
+
+
+@contextlib.contextmanager
+def _figure_dpi(fig, dpi: float):
+    old = fig.dpi
+    fig.dpi = dpi
+    try:
+        yield
+    finally:
+        fig.dpi = old
+
+
+def freeze_ticks(fig) -> None:
+    """Fix every axis's ticks to the locations and labels its locators and formatters give now.
+
+    Call after the layout, when the view limits are final: the drawn ticks and labels are the
+    same, but later draws no longer re-run the locators (log axes: ~100 candidate minor ticks,
+    most outside the view) and formatters.
+    """
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            tol = 1e-9 * max(abs(lo), abs(hi))
+            for ticker in (axis.major, axis.minor):
+                locs = np.asarray(ticker.locator(), float)
+                ticker.formatter.set_locs(locs)
+                labels = [ticker.formatter(x, i) for i, x in enumerate(locs)]
+                keep = (locs >= lo - tol) & (locs <= hi + tol)
+                locator = FixedLocator(locs[keep])
+                formatter = FixedFormatter([lab for lab, k in zip(labels, keep, strict=True) if k])
+                locator.set_axis(axis)
+                formatter.set_axis(axis)
+                ticker.locator, ticker.formatter = locator, formatter
 
 
 def save(fig, paths: Sequence[str], style: Mapping) -> None:
