@@ -280,3 +280,36 @@ def test_freeze_ticks_keeps_the_drawn_ticks():
     fig.draw_without_rendering()
     after = [drawn(a) for a in axes]
     assert before == after and len(before[0]) > 20  # log axis: minor ticks included
+
+
+def test_save_figure_redoes_the_layout_when_ticks_follow_the_axis_length(tmp_path, monkeypatch):
+    """Linear axes pick their number of ticks from the axis length, which the layout changes
+    (here a legend squeezes the axes): the frozen ticks are dropped, the layout redone with the
+    free locators and the ticks frozen after it, so the figure shows the ticks savefig shows."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    def figure():
+        fig, ax = plt.subplots(figsize=(4, 2), layout="constrained")
+        for k in range(3):
+            ax.plot([0, 1], [0, k], label="x" * 8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        return fig
+
+    thawed = []
+    real = bp._thaw
+    monkeypatch.setattr(bp, "_thaw", lambda frozen: thawed.append(1) or real(frozen))
+    with matplotlib.rc_context({"savefig.bbox": "tight"}):
+        ref, ours = tmp_path / "ref.png", tmp_path / "ours.png"
+        ref_fig, our_fig = figure(), figure()
+        ref_fig.savefig(ref, dpi=150)
+        bp.save_figure(our_fig, [str(ours)], 150)
+    assert thawed == [1]
+    ref_ax, our_ax = ref_fig.axes[0], our_fig.axes[0]
+    for ref_axis, our_axis in ((ref_ax.xaxis, our_ax.xaxis), (ref_ax.yaxis, our_ax.yaxis)):
+        lo, hi = sorted(ref_axis.get_view_interval())
+        shown = [x for x in ref_axis.get_majorticklocs() if lo <= x <= hi]
+        assert list(our_axis.major.locator.locs) == shown
+    size = np.array(Image.open(ref).size) - np.array(Image.open(ours).size)
+    assert np.all(np.abs(size) <= 4)  # the layout is matplotlib's, iterated once more

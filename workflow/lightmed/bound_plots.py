@@ -312,25 +312,32 @@ def save_figure(fig, paths: Sequence[str], dpi: float) -> None:
     ``savefig`` alone, with the layout engine (constrained layout) and ``savefig.bbox:
     tight`` (the project's matplotlibrc), draws every format twice: a layout-only pass to
     measure the tight box, then the drawing. Here the layout and the tight box are measured
-    once, at the output dpi, before the first format; then the engine is removed, the tick
-    locations and labels are fixed to the ones that pass found (matplotlib recomputes them
-    about twenty times per draw), and each format is drawn once with that box. Mathtext is
-    parsed once per process (:func:`share_mathtext_parses`).
+    once, at the output dpi, before the first format; then the engine is removed and each
+    format is drawn once with that box. The ticks are fixed (:func:`freeze_ticks`) before the
+    layout, so that neither the layout nor the draws re-run the locators (matplotlib does so
+    about twenty times per draw, for ~100 candidate minor ticks per log axis); if the laid-out
+    axes would get other ticks (a locator that adapts to the axis length), the layout is
+    redone with the free locators and frozen after it. Mathtext is parsed once per process
+    (:func:`share_mathtext_parses`).
     """
     share_mathtext_parses()
     tight = matplotlib.rcParams["savefig.bbox"] == "tight"
     engine = fig.get_layout_engine()
     bbox = None
+    frozen = freeze_ticks(fig)
     if tight or engine is not None:
         with _figure_dpi(fig, dpi):
             fig.draw_without_rendering()  # runs the layout engine, measures every text
+            if engine is not None and not _same_ticks(frozen):
+                _thaw(frozen)
+                fig.draw_without_rendering()
+                freeze_ticks(fig)
             if tight:
                 bbox = fig.get_tightbbox().padded(_pad_inches(engine))
     if engine is not None:
         fig.set_layout_engine("none")  # keeps colorbar compatibility, then no engine at all:
         with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
-    freeze_ticks(fig)
     for path in paths:
         fig.savefig(path, dpi=dpi, bbox_inches=bbox)
     plt.close(fig)
@@ -354,29 +361,48 @@ def _figure_dpi(fig, dpi: float):
         fig.dpi = old
 
 
-def freeze_ticks(fig) -> None:
+def _ticks(axis, locator, formatter) -> tuple[list, list]:
+    """Locations and labels that ``locator`` and ``formatter`` give inside the axis's view."""
+    lo, hi = sorted(axis.get_view_interval())
+    tol = 1e-9 * max(abs(lo), abs(hi))
+    locs = np.asarray(locator(), float)
+    formatter.set_locs(locs)
+    labels = [formatter(x, i) for i, x in enumerate(locs)]
+    keep = (locs >= lo - tol) & (locs <= hi + tol)
+    return locs[keep].tolist(), [lab for lab, k in zip(labels, keep, strict=True) if k]
+
+
+def freeze_ticks(fig) -> list:
     """Fix every axis's ticks to the locations and labels its locators and formatters give now.
 
-    Call after the layout, when the view limits are final: the drawn ticks and labels are the
-    same, but later draws no longer re-run the locators (log axes: ~100 candidate minor ticks,
-    most outside the view) and formatters.
+    The drawn ticks and labels are the same, but later draws no longer re-run the locators
+    (log axes: ~100 candidate minor ticks, most outside the view) and formatters. Returns
+    (ticker, locator, formatter, ticks) per axis and tick kind, for :func:`_same_ticks` and
+    :func:`_thaw`.
     """
     from matplotlib.ticker import FixedFormatter, FixedLocator
 
+    frozen = []
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            lo, hi = sorted(axis.get_view_interval())
-            tol = 1e-9 * max(abs(lo), abs(hi))
             for ticker in (axis.major, axis.minor):
-                locs = np.asarray(ticker.locator(), float)
-                ticker.formatter.set_locs(locs)
-                labels = [ticker.formatter(x, i) for i, x in enumerate(locs)]
-                keep = (locs >= lo - tol) & (locs <= hi + tol)
-                locator = FixedLocator(locs[keep])
-                formatter = FixedFormatter([lab for lab, k in zip(labels, keep, strict=True) if k])
+                ticks = _ticks(axis, ticker.locator, ticker.formatter)
+                frozen.append((ticker, ticker.locator, ticker.formatter, ticks))
+                locator, formatter = FixedLocator(ticks[0]), FixedFormatter(ticks[1])
                 locator.set_axis(axis)
                 formatter.set_axis(axis)
                 ticker.locator, ticker.formatter = locator, formatter
+    return frozen
+
+
+def _same_ticks(frozen) -> bool:
+    """Whether the free locators and formatters still give the frozen ticks (after a layout)."""
+    return all(_ticks(loc.axis, loc, fmt) == ticks for _, loc, fmt, ticks in frozen)
+
+
+def _thaw(frozen) -> None:
+    for ticker, locator, formatter, _ in frozen:
+        ticker.locator, ticker.formatter = locator, formatter
 
 
 def save(fig, paths: Sequence[str], style: Mapping) -> None:
