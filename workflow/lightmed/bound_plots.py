@@ -34,6 +34,7 @@ import pandas as pd
 import xarray as xr
 
 from .errors import InputError
+from .io import read_artifact
 from .models import labels as registry_labels
 from .sn_core import headline_curves as sn_core_headline_curves
 
@@ -185,6 +186,12 @@ def legend_outside(fig, ax, groups: Sequence[tuple[str, list, list]] = (), fonts
     for text in leg.get_texts():
         if text.get_text() in titles:
             text.set_fontweight("bold")
+
+
+def read_sensitivity(path) -> xr.Dataset:
+    """A sensitivity artifact as the figures use it: without its Delta chi2 maps, which no
+    figure draws and whose decompression is most of the read."""
+    return read_artifact(path, stage="sensitivity", drop=("delta_chi2",))
 
 
 def index_sensitivities(datasets: Iterable[xr.Dataset]) -> dict[tuple[str, str], xr.Dataset]:

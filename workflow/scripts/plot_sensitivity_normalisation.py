@@ -5,18 +5,15 @@ from functools import cache
 
 import matplotlib
 
-from lightmed.bound_plots import index_sensitivities, plot_normalisation, save
-from lightmed.io import read_artifact
+from lightmed.bound_plots import index_sensitivities, plot_normalisation, read_sensitivity, save
 from lightmed.logs import run_rule
 
 matplotlib.use("agg")
 
-NOT_DRAWN = ("delta_chi2",)  # the Delta chi2 maps: not drawn, most of the reading
-
 
 def main(snakemake, logger):
     style = snakemake.params.style
-    read = cache(lambda path: read_artifact(path, stage="sensitivity", drop=NOT_DRAWN))
+    read = cache(read_sensitivity)
     for panel in snakemake.params.panels:
         sens = index_sensitivities(read(f) for f in panel["files"])
         combo = next(iter(sens))[1]

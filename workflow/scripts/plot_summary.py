@@ -5,25 +5,23 @@ from functools import cache
 
 import matplotlib
 
-from lightmed.bound_plots import index_sensitivities, plot_summary, save
+from lightmed.bound_plots import index_sensitivities, plot_summary, read_sensitivity, save
 from lightmed.io import read_artifact
 from lightmed.logs import run_rule
 
 matplotlib.use("agg")
 
-NOT_DRAWN = ("delta_chi2",)  # the Delta chi2 maps: not drawn, most of the reading
-
 
 def main(snakemake, logger):
     p = snakemake.params
-    read_sensitivity = cache(lambda path: read_artifact(path, stage="sensitivity", drop=NOT_DRAWN))
+    read_sens = cache(read_sensitivity)
     read_bounds = cache(
         lambda path: read_artifact(path, stage="bounds", required=("coupling_bound",))
     )
     read_constraints = cache(lambda path: read_artifact(path, stage="constraints"))
     for panel in p.panels:
         model = panel["model"]
-        sens = index_sensitivities(read_sensitivity(f) for f in panel["sensitivities"])
+        sens = index_sensitivities(read_sens(f) for f in panel["sensitivities"])
         cores = {}
         for key in ("sn_core", "sn_core_radial"):
             cores[key] = {
