@@ -32,6 +32,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import xarray as xr
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .errors import InputError
 from .io import read_artifact
@@ -340,9 +341,8 @@ def save_figure(fig, paths: Sequence[str], dpi: float) -> None:
                 fig.draw_without_rendering()
                 freeze_ticks(fig)
             if tight:
-                bbox = fig.get_tightbbox().padded(_pad_inches(engine))
-    if engine is not None:
-        fig.set_layout_engine("none")  # keeps colorbar compatibility, then no engine at all:
+                bbox = fig.get_tightbbox().padded(*_pad_inches(engine))
+    if engine is not None:  # None, not "none": savefig re-runs a layout pass for any engine
         with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
     for path in paths:
@@ -350,12 +350,12 @@ def save_figure(fig, paths: Sequence[str], dpi: float) -> None:
     plt.close(fig)
 
 
-def _pad_inches(engine) -> float:
-    """``savefig.pad_inches`` as ``savefig`` applies it to a tight box."""
+def _pad_inches(engine) -> tuple[float, float]:
+    """(w_pad, h_pad): ``savefig.pad_inches`` as ``savefig`` applies it to a tight box."""
     pad = matplotlib.rcParams["savefig.pad_inches"]
-    if pad == "layout":
-        return engine.get()["w_pad"] if engine is not None and "w_pad" in engine.get() else 0.1
-    return float(pad)
+    if pad == "layout" and isinstance(engine, ConstrainedLayoutEngine):
+        return engine.get()["w_pad"], engine.get()["h_pad"]
+    return float(pad), float(pad)
 
 
 @contextlib.contextmanager
