@@ -226,6 +226,7 @@ def test_rosseland_node_sum_equals_the_one_expression_sum():
     g2 = xr.DataArray(np.array([0.0, 1e-8, 1e-2, 1.0]), dims="coupling")
     with np.errstate(divide="ignore", invalid="ignore"):
         whole = (w / (a0 + a1 * g2)).sum("energy_node")
-        nodes = _node_sum(w, lambda j: a0.isel(energy_node=j) + a1.isel(energy_node=j) * g2)
+        ds = xr.Dataset({"spectral_weight": w, "a0": a0, "a1": a1})
+        nodes = _node_sum(ds, lambda n: n.a0 + n.a1 * g2)
     order = whole.dims
     assert np.array_equal(whole.values, nodes.transpose(*order).values)

@@ -566,22 +566,18 @@ def model_coefficients(kernels, model, masses_mev, *, form_factors=None, variant
     return ds
 
 
-def _by_node(da):
-    """The energy-node slices of ``da`` (a list, node order)."""
-    return [da.isel(energy_node=j) for j in range(da.sizes["energy_node"])]
-
-
-def _node_sum(w, denominator):
-    """Sum_j w_j / denominator(j) over the energy nodes, NaN terms as 0 (as ``.sum`` skips them).
+def _node_sum(ds, denominator):
+    """Sum_j w_j / denominator(node j of ``ds``) over the energy nodes, NaN terms as 0 (as
+    ``.sum`` skips them); w = ``spectral_weight``.
 
     One node at a time: the whole (node, ..., mass, coupling) quotient is 24 times a map
     (~2 GB per temporary at 400 x 400 on 16 shells; the job peaked at 5.9 GB). Accumulated in
     node order, as numpy reduces a non-innermost axis: the same sums.
     """
     total = None
-    for j in range(w.sizes["energy_node"]):
-        term = w.isel(energy_node=j) / denominator(j)
-        term = term.where(~np.isnan(term), 0.0)
+    for j in range(ds.sizes["energy_node"]):
+        node = ds.isel(energy_node=j)
+        term = (node["spectral_weight"] / denominator(node)).fillna(0.0)
         total = term if total is None else total + term
     return total
 
@@ -603,11 +599,17 @@ def model_map(coefficients, couplings):
     lam_sm = 1.0 / ds["rate_sm"]
     if "spectral_rate_sm" in ds:
         w = ds["spectral_weight"]
-        a0, a1, a2 = (_by_node(ds[f"spectral_rate_{t}"]) for t in ("sm", "int", "np"))
         is_r = ds["energy_choice"] == ROSSELAND
+
+        def rate(n):
+            return n.spectral_rate_sm + n.spectral_rate_int * g2 + n.spectral_rate_np * g2 * g2
+
+        def rate_np(n):
+            return n.spectral_rate_np * g2 * g2
+
         with np.errstate(divide="ignore"):
-            lam = xr.where(is_r, _node_sum(w, lambda j: a0[j] + a1[j] * g2 + a2[j] * g2 * g2), lam)
-            lam_np = xr.where(is_r, _node_sum(w, lambda j: a2[j] * g2 * g2), lam_np)
+            lam = xr.where(is_r, _node_sum(ds, rate), lam)
+            lam_np = xr.where(is_r, _node_sum(ds, rate_np), lam_np)
             lam_sm = xr.where(is_r, (w / ds["spectral_rate_sm"]).sum("energy_node"), lam_sm)
     order = ("shell", "species", "energy_choice", "weighting", "mass", "coupling")
     ds["lambda"] = with_attrs(
