@@ -298,12 +298,13 @@ def _backtrack(tab: _Tables, rows, th, step, f0, descent, lo, hi):
     first = np.full(n, -1)
     todo = np.arange(n)
     for group in _ALPHA_GROUPS:
-        a = _ALPHAS[list(group), None, None]
+        ladder = slice(group[0], group[-1] + 1)  # the groups are consecutive indices
+        a = _ALPHAS[ladder, None, None]
         c = np.clip(th[todo][None] + a * step[todo][None], lo[todo], hi[todo])
         f = tab.evaluate(c.reshape(-1, n_par), np.tile(rows[todo], len(group)))
         f = f.reshape(len(group), -1)
-        cand[list(group)[0] : list(group)[-1] + 1, todo] = c
-        fc[list(group)[0] : list(group)[-1] + 1, todo] = f
+        cand[ladder, todo] = c
+        fc[ladder, todo] = f
         ok = f <= f0[todo][None] + 1e-4 * a[:, :, 0] * descent[todo][None]
         hit = ok.any(axis=0)
         first[todo[hit]] = group[0] + ok[:, hit].argmax(axis=0)
