@@ -20,8 +20,6 @@ documented maps of :data:`SUMMARY_AXES` (summary figures):
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -32,9 +30,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import xarray as xr
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .errors import InputError
+from .figure_save import save_figure
 from .io import read_artifact
 from .models import labels as registry_labels
 from .sn_core import headline_curves as sn_core_headline_curves
@@ -278,138 +276,6 @@ def annotate(ax, ds: xr.Dataset, extra: str = "") -> None:
         + (f"\n{extra}" if extra else "")
     )
     ax.text(0.02, 0.98, text, transform=ax.transAxes, va="top", ha="left", fontsize=7)
-
-
-def share_mathtext_parses(maxsize: int = 1024) -> None:
-    """Parse each mathtext string once per process instead of once per renderer.
-
-    matplotlib caches ``MathTextParser._parse_cached`` per parser instance, and every renderer
-    makes its own parser (two renderers per savefig with ``savefig.bbox: tight``: the
-    tight-bbox pass and the drawing), so the same tick labels (``$10^{-3}$``) and axis labels
-    are parsed again (pyparsing, ~5 ms each) for every figure and format: about a third of a
-    figure rule's CPU. A parse depends only on the parser's output type and the cached
-    arguments (string, dpi, font, antialiasing, hinting), so one shared cache per output type
-    writes the same files. Idempotent; does nothing if matplotlib lacks this private method.
-    """
-    from matplotlib import mathtext
-
-    cls = mathtext.MathTextParser
-    method = cls.__dict__.get("_parse_cached")
-    if getattr(method, "_lightmed_shared", False) or not hasattr(method, "__wrapped__"):
-        return
-    parse = method.__wrapped__
-    parsers: dict = {}
-
-    @functools.lru_cache(maxsize)
-    def shared(key, *args):
-        return parse(parsers[key], *args)
-
-    def _parse_cached(self, *args):
-        key = (type(self), self._output_type)
-        parsers.setdefault(key, self)
-        return shared(key, *args)
-
-    _parse_cached._lightmed_shared = True
-    _parse_cached.__wrapped__ = parse
-    cls._parse_cached = _parse_cached
-
-
-def save_figure(fig, paths: Sequence[str], dpi: float) -> None:
-    """Write ``fig`` to every path and close it: one layout and one draw per format.
-
-    ``savefig`` alone, with the layout engine (constrained layout) and ``savefig.bbox:
-    tight`` (the project's matplotlibrc), draws every format twice: a layout-only pass to
-    measure the tight box, then the drawing. Here the layout and the tight box are measured
-    once, at the output dpi, before the first format; then the engine is removed and each
-    format is drawn once with that box. The ticks are fixed (:func:`freeze_ticks`) before the
-    layout, so that neither the layout nor the draws re-run the locators (matplotlib does so
-    about twenty times per draw, for ~100 candidate minor ticks per log axis); if the laid-out
-    axes would get other ticks (a locator that adapts to the axis length), the layout is
-    redone with the free locators and frozen after it. Mathtext is parsed once per process
-    (:func:`share_mathtext_parses`).
-    """
-    share_mathtext_parses()
-    tight = matplotlib.rcParams["savefig.bbox"] == "tight"
-    engine = fig.get_layout_engine()
-    bbox = None
-    frozen = freeze_ticks(fig)
-    if tight or engine is not None:
-        with _figure_dpi(fig, dpi):
-            fig.draw_without_rendering()  # runs the layout engine, measures every text
-            if engine is not None and not _same_ticks(frozen):
-                _thaw(frozen)
-                fig.draw_without_rendering()
-                freeze_ticks(fig)
-            if tight:
-                bbox = fig.get_tightbbox().padded(*_pad_inches(engine))
-    if engine is not None:  # None, not "none": savefig re-runs a layout pass for any engine
-        with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
-            fig.set_layout_engine(None)
-    for path in paths:
-        fig.savefig(path, dpi=dpi, bbox_inches=bbox)
-    plt.close(fig)
-
-
-def _pad_inches(engine) -> tuple[float, float]:
-    """(w_pad, h_pad): ``savefig.pad_inches`` as ``savefig`` applies it to a tight box."""
-    pad = matplotlib.rcParams["savefig.pad_inches"]
-    if pad == "layout" and isinstance(engine, ConstrainedLayoutEngine):
-        return engine.get()["w_pad"], engine.get()["h_pad"]
-    return float(pad), float(pad)
-
-
-@contextlib.contextmanager
-def _figure_dpi(fig, dpi: float):
-    old = fig.dpi
-    fig.dpi = dpi
-    try:
-        yield
-    finally:
-        fig.dpi = old
-
-
-def _ticks(axis, locator, formatter) -> tuple[list, list]:
-    """Locations and labels that ``locator`` and ``formatter`` give inside the axis's view."""
-    lo, hi = sorted(axis.get_view_interval())
-    tol = 1e-9 * max(abs(lo), abs(hi))
-    locs = np.asarray(locator(), float)
-    formatter.set_locs(locs)
-    labels = [formatter(x, i) for i, x in enumerate(locs)]
-    keep = (locs >= lo - tol) & (locs <= hi + tol)
-    return locs[keep].tolist(), [lab for lab, k in zip(labels, keep, strict=True) if k]
-
-
-def freeze_ticks(fig) -> list:
-    """Fix every axis's ticks to the locations and labels its locators and formatters give now.
-
-    The drawn ticks and labels are the same, but later draws no longer re-run the locators
-    (log axes: ~100 candidate minor ticks, most outside the view) and formatters. Returns
-    (ticker, locator, formatter, ticks) per axis and tick kind, for :func:`_same_ticks` and
-    :func:`_thaw`.
-    """
-    from matplotlib.ticker import FixedFormatter, FixedLocator
-
-    frozen = []
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            for ticker in (axis.major, axis.minor):
-                ticks = _ticks(axis, ticker.locator, ticker.formatter)
-                frozen.append((ticker, ticker.locator, ticker.formatter, ticks))
-                locator, formatter = FixedLocator(ticks[0]), FixedFormatter(ticks[1])
-                locator.set_axis(axis)
-                formatter.set_axis(axis)
-                ticker.locator, ticker.formatter = locator, formatter
-    return frozen
-
-
-def _same_ticks(frozen) -> bool:
-    """Whether the free locators and formatters still give the frozen ticks (after a layout)."""
-    return all(_ticks(loc.axis, loc, fmt) == ticks for _, loc, fmt, ticks in frozen)
-
-
-def _thaw(frozen) -> None:
-    for ticker, locator, formatter, _ in frozen:
-        ticker.locator, ticker.formatter = locator, formatter
 
 
 def save(fig, paths: Sequence[str], style: Mapping) -> None:

@@ -5,7 +5,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lightmed.bound_plots import save_figure
+from lightmed.figure_save import save_figure
 from lightmed.fluxes import all_flavour_spectrum, read_flux
 from lightmed.logs import run_rule
 from lightmed.models import labels

@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
-from lightmed.bound_plots import save_figure
 from lightmed.errors import ConfigError
+from lightmed.figure_save import save_figure
 from lightmed.io import read_artifact
 from lightmed.logs import run_rule
 from lightmed.models import get_model, labels

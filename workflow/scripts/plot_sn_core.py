@@ -1,6 +1,6 @@
 """Rule plot_sn_core: SN-core bound figures of every model and the lambda/lambda0 figures."""
 
-from lightmed.bound_plots import save_figure
+from lightmed.figure_save import save_figure
 from lightmed.io import read_artifact
 from lightmed.logs import run_rule
 from lightmed.sn_core_plots import plot_bounds, plot_mfp_ratio

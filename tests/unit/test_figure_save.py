@@ -1,0 +1,104 @@
+"""Saving figures (lightmed/figure_save.py): one layout and one draw per format, the same files
+as savefig writes for each format alone."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lightmed import figure_save as fs
+
+
+def test_mathtext_parses_are_shared_and_unchanged():
+    """One mathtext parse per process (issue 14): the parsers of two renderers share the
+    result, which equals an uncached parse of the same arguments."""
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.ft2font import LoadFlags
+    from matplotlib.mathtext import MathTextParser
+
+    s, prop = r"$\mathdefault{10^{-3}}$ [MeV]", FontProperties(size=9)
+    fs.share_mathtext_parses()
+    fs.share_mathtext_parses()  # idempotent
+    a = MathTextParser("path").parse(s, 72, prop)
+    assert MathTextParser("path").parse(s, 72, prop) is a
+    uncached = MathTextParser._parse_cached.__wrapped__
+    args = (s, 72, prop.copy(), mpl.rcParams["text.antialiased"], LoadFlags.NO_HINTING)
+    assert uncached(MathTextParser("path"), *args) == a
+
+
+def _log_figure():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
+    x = np.geomspace(1e-3, 1e4, 300)
+    ax.plot(x, 1e-5 * np.sqrt(1 + (x / 50) ** 2), label=r"$g_{B-L}$")
+    ax.set(xscale="log", yscale="log", xlabel=r"$m_{Z'}$ [MeV]", ylabel=r"$g$", title="t")
+    ax.set_ylim(1e-7, 1e-1)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    return fig
+
+
+def test_save_figure_draws_what_savefig_draws(tmp_path):
+    """One layout and one draw per format (layout and tight box measured once, ticks frozen)
+    give the PNG that savefig's own layout and tight-box passes give, byte for byte."""
+    import matplotlib
+
+    with matplotlib.rc_context({"savefig.bbox": "tight"}):
+        ref, ours = tmp_path / "ref.png", tmp_path / "ours.png"
+        _log_figure().savefig(ref, dpi=150)
+        fs.save_figure(_log_figure(), [str(ours), str(tmp_path / "ours.pdf")], 150)
+    assert ref.read_bytes() == ours.read_bytes()
+    assert (tmp_path / "ours.pdf").stat().st_size > 0
+
+
+def test_freeze_ticks_keeps_the_drawn_ticks():
+    fig = _log_figure()
+    fig.draw_without_rendering()
+    axes = (fig.axes[0].xaxis, fig.axes[0].yaxis)
+
+    def drawn(axis):
+        lo, hi = sorted(axis.get_view_interval())
+        return [
+            (t.get_loc(), t.label1.get_text())
+            for t in axis.get_major_ticks() + axis.get_minor_ticks()
+            if lo <= t.get_loc() <= hi
+        ]
+
+    before = [drawn(a) for a in axes]
+    fs.freeze_ticks(fig)
+    fig.draw_without_rendering()
+    after = [drawn(a) for a in axes]
+    assert before == after and len(before[0]) > 20  # log axis: minor ticks included
+
+
+def test_save_figure_redoes_the_layout_when_ticks_follow_the_axis_length(tmp_path, monkeypatch):
+    """Linear axes pick their number of ticks from the axis length, which the layout changes
+    (here a legend squeezes the axes): the frozen ticks are dropped, the layout redone with the
+    free locators and the ticks frozen after it, so the figure shows the ticks savefig shows."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    def figure():
+        fig, ax = plt.subplots(figsize=(4, 2), layout="constrained")
+        for k in range(3):
+            ax.plot([0, 1], [0, k], label="x" * 8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        return fig
+
+    thawed = []
+    real = fs._thaw
+    monkeypatch.setattr(fs, "_thaw", lambda frozen: thawed.append(1) or real(frozen))
+    with matplotlib.rc_context({"savefig.bbox": "tight"}):
+        ref, ours = tmp_path / "ref.png", tmp_path / "ours.png"
+        ref_fig, our_fig = figure(), figure()
+        ref_fig.savefig(ref, dpi=150)
+        fs.save_figure(our_fig, [str(ours)], 150)
+    assert thawed == [1]
+    ref_ax, our_ax = ref_fig.axes[0], our_fig.axes[0]
+    for ref_axis, our_axis in ((ref_ax.xaxis, our_ax.xaxis), (ref_ax.yaxis, our_ax.yaxis)):
+        lo, hi = sorted(ref_axis.get_view_interval())
+        shown = [x for x in ref_axis.get_majorticklocs() if lo <= x <= hi]
+        assert list(our_axis.major.locator.locs) == shown
+    size = np.array(Image.open(ref).size) - np.array(Image.open(ours).size)
+    assert np.all(np.abs(size) <= 4)  # the layout is matplotlib's, iterated once more
