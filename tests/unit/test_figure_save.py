@@ -102,3 +102,74 @@ def test_save_figure_redoes_the_layout_when_ticks_follow_the_axis_length(tmp_pat
         assert list(our_axis.major.locator.locs) == shown
     size = np.array(Image.open(ref).size) - np.array(Image.open(ours).size)
     assert np.all(np.abs(size) <= 4)  # the layout is matplotlib's, iterated once more
+
+
+def _same_png_as_savefig(tmp_path, figure) -> None:
+    import matplotlib
+
+    with matplotlib.rc_context({"savefig.bbox": "tight"}):
+        ref, ours = tmp_path / "ref.png", tmp_path / "ours.png"
+        figure().savefig(ref, dpi=150)
+        fs.save_figure(figure(), [str(ours)], 150)
+    assert ref.read_bytes() == ours.read_bytes()
+
+
+def test_frozen_ticks_keep_the_offset_text(tmp_path):
+    """A linear axis whose formatter writes an offset (``1e6``) keeps it once frozen."""
+    import matplotlib.pyplot as plt
+
+    def figure():
+        fig, ax = plt.subplots(figsize=(4, 3), layout="constrained")
+        ax.plot([0, 1, 2], [1.0e6, 3.0e6, 2.5e6])
+        ax.set_title("offset")
+        return fig
+
+    fig = figure()
+    fs.freeze_ticks(fig)
+    assert fig.axes[0].yaxis.major.formatter.get_offset() == "1e6"
+    _same_png_as_savefig(tmp_path, figure)
+
+
+def test_minor_labels_hidden_only_when_all_empty(tmp_path):
+    """Log axes over many decades have empty minor labels (hidden, nothing drawn changes);
+    over less than a decade matplotlib labels the minor ticks, which stay visible."""
+    import matplotlib.pyplot as plt
+
+    def figure():
+        fig, (wide, narrow) = plt.subplots(1, 2, figsize=(6, 3), layout="constrained")
+        wide.loglog([1e-3, 1e4], [1e-7, 1e-1])
+        narrow.semilogy([0, 1], [2, 7])
+        return fig
+
+    fig = figure()
+    frozen = fs.freeze_ticks(fig)
+    wide, narrow = fig.axes
+    assert not wide.yaxis.get_minor_ticks(1)[0].label1.get_visible()
+    assert narrow.yaxis.get_minor_ticks(1)[0].label1.get_visible()
+    assert any(narrow.yaxis.minor.formatter.seq)
+    fs._thaw(frozen)
+    assert wide.yaxis.get_minor_ticks(1)[0].label1.get_visible()
+    _same_png_as_savefig(tmp_path, figure)
+
+
+def test_titles_fixed_only_where_nothing_moves_them(tmp_path):
+    """A title above a plain frame stays at y = 1 and is fixed there; a title above top tick
+    labels is moved by matplotlib on every draw and stays automatic."""
+    import matplotlib.pyplot as plt
+
+    def figure():
+        fig, (plain, top) = plt.subplots(1, 2, figsize=(6, 3), layout="constrained")
+        plain.plot([0, 1])
+        plain.set_title("plain")
+        top.plot([0, 1])
+        top.xaxis.tick_top()
+        top.set_title("above the ticks")
+        return fig
+
+    fig = figure()
+    fig.get_layout_engine().execute(fig)
+    fs.fix_titles(fig)
+    plain, top = fig.axes
+    assert plain._autotitlepos is False and plain.title.get_position()[1] == 1.0
+    assert top._autotitlepos is True and top.title.get_position()[1] > 1.0
+    _same_png_as_savefig(tmp_path, figure)

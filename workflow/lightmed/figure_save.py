@@ -57,13 +57,14 @@ def save_figure(fig, paths: Sequence[str], dpi: float) -> None:
     ``savefig`` alone, with the layout engine (constrained layout) and ``savefig.bbox:
     tight`` (the project's matplotlibrc), draws every format twice: a layout-only pass to
     measure the tight box, then the drawing. Here the layout and the tight box are measured
-    once, at the output dpi, before the first format; then the engine is removed and each
-    format is drawn once with that box. The ticks are fixed (:func:`freeze_ticks`) before the
-    layout, so that neither the layout nor the draws re-run the locators (matplotlib does so
-    about twenty times per draw, for ~100 candidate minor ticks per log axis); if the laid-out
-    axes would get other ticks (a locator that adapts to the axis length), the layout is
-    redone with the free locators and frozen after it. Mathtext is parsed once per process
-    (:func:`share_mathtext_parses`).
+    once, at the output dpi, before the first format (the engine alone, without a draw of
+    the figure); then the engine is removed and each format is drawn once with that box. The
+    ticks are fixed (:func:`freeze_ticks`) before the layout, so that neither the layout nor
+    the draws re-run the locators (matplotlib does so about twenty times per draw, for ~100
+    candidate minor ticks per log axis); if the laid-out axes would get other ticks (a locator
+    that adapts to the axis length), the layout is redone with the free locators and frozen
+    after it. Titles are placed once after the layout (:func:`fix_titles`). Mathtext is parsed
+    once per process (:func:`share_mathtext_parses`).
     """
     share_mathtext_parses()
     tight = matplotlib.rcParams["savefig.bbox"] == "tight"
@@ -72,11 +73,13 @@ def save_figure(fig, paths: Sequence[str], dpi: float) -> None:
     frozen = freeze_ticks(fig)
     if tight or engine is not None:
         with _figure_dpi(fig, dpi):
-            fig.draw_without_rendering()  # runs the layout engine, measures every text
-            if engine is not None and not _same_ticks(frozen):
-                _thaw(frozen)
-                fig.draw_without_rendering()
-                freeze_ticks(fig)
+            if engine is not None:
+                engine.execute(fig)
+                if not _same_ticks(frozen):
+                    _thaw(frozen)
+                    engine.execute(fig)
+                    freeze_ticks(fig)
+            fix_titles(fig)
             if tight:
                 bbox = fig.get_tightbbox().padded(*_pad_inches(engine))
     if engine is not None:  # None, not "none": savefig re-runs a layout pass for any engine
@@ -120,9 +123,10 @@ def freeze_ticks(fig) -> list:
     """Fix every axis's ticks to the locations and labels its locators and formatters give now.
 
     The drawn ticks and labels are the same, but later draws no longer re-run the locators
-    (log axes: ~100 candidate minor ticks, most outside the view) and formatters. Returns
-    (ticker, locator, formatter, ticks) per axis and tick kind, for :func:`_same_ticks` and
-    :func:`_thaw`.
+    (log axes: ~100 candidate minor ticks, most outside the view) and formatters; the major
+    formatter's offset text (``1e6``) is kept, and minor labels that are all empty are hidden
+    (:func:`_hide_empty_labels`). Returns (axis, ticker, locator, formatter, ticks, labels
+    visible before) per axis and tick kind, for :func:`_same_ticks` and :func:`_thaw`.
     """
     from matplotlib.ticker import FixedFormatter, FixedLocator
 
@@ -131,19 +135,58 @@ def freeze_ticks(fig) -> list:
         for axis in (ax.xaxis, ax.yaxis):
             for ticker in (axis.major, axis.minor):
                 ticks = _ticks(axis, ticker.locator, ticker.formatter)
-                frozen.append((ticker, ticker.locator, ticker.formatter, ticks))
                 locator, formatter = FixedLocator(ticks[0]), FixedFormatter(ticks[1])
                 locator.set_axis(axis)
                 formatter.set_axis(axis)
+                formatter.set_offset_string(ticker.formatter.get_offset())
+                visible = None
+                if ticker is axis.minor and not any(ticks[1]):
+                    visible = _hide_empty_labels(axis)
+                frozen.append((axis, ticker, ticker.locator, ticker.formatter, ticks, visible))
                 ticker.locator, ticker.formatter = locator, formatter
     return frozen
 
 
+def _hide_empty_labels(axis) -> tuple[bool, bool]:
+    """Hide the (all empty) minor tick labels of ``axis``; their visibility before.
+
+    An empty label draws nothing and its zero-size box counts in no layout, but matplotlib
+    still places and measures it on every pass (on log axes about 50 per axis).
+    """
+    tick = axis.get_minor_ticks(1)[0]
+    before = tick.label1.get_visible(), tick.label2.get_visible()
+    axis.set_tick_params(which="minor", label1On=False, label2On=False)
+    return before
+
+
+def fix_titles(fig) -> None:
+    """Place the axes titles now and keep them there if no decoration moves them.
+
+    matplotlib places every title on each draw and tight-box pass, above whatever the axes
+    has on top (ticks, labels, an offset text); that measures the y axis's ticks again each
+    time. After the layout nothing moves any more: where the placement leaves every title of
+    an axes at the top of the frame (y = 1, no decoration in the way; the titles of these
+    figures), the titles are fixed there, as ``set_title(..., y=1)`` would. Does nothing if
+    matplotlib lacks the private placement.
+    """
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        place = getattr(ax, "_update_title_position", None)
+        if place is None or not getattr(ax, "_autotitlepos", False):
+            continue
+        place(renderer)
+        titles = (ax.title, ax._left_title, ax._right_title)
+        if all(title.get_position()[1] == 1.0 for title in titles):
+            ax._autotitlepos = False
+
+
 def _same_ticks(frozen) -> bool:
     """Whether the free locators and formatters still give the frozen ticks (after a layout)."""
-    return all(_ticks(loc.axis, loc, fmt) == ticks for _, loc, fmt, ticks in frozen)
+    return all(_ticks(axis, loc, fmt) == ticks for axis, _, loc, fmt, ticks, _ in frozen)
 
 
 def _thaw(frozen) -> None:
-    for ticker, locator, formatter, _ in frozen:
+    for axis, ticker, locator, formatter, _, visible in frozen:
         ticker.locator, ticker.formatter = locator, formatter
+        if visible is not None:
+            axis.set_tick_params(which="minor", label1On=visible[0], label2On=visible[1])
