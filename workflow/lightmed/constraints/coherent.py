@@ -45,13 +45,11 @@ from ..errors import InputError
 from ..targets import get_target
 from .base import Scan
 from .profile import profile
+from .releases import WHERE as RELEASES
 
 NAME = "coherent_csi2017"
 TITLE = "COHERENT CsI (2017)"
-WHERE = (
-    "the COHERENT CsI[Na] 2017 data release (arXiv:1804.09459, doi:10.5281/zenodo.1228631, "
-    "https://coherent.ornl.gov/data-releases/)"
-)
+WHERE = RELEASES[NAME]
 CITATION = "COHERENT, Science 357 (2017) 1123 (arXiv:1708.01294); data release arXiv:1804.09459"
 
 #: Published detector facts not in the release (Science 357 (2017) 1123).

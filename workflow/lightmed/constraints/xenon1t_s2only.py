@@ -37,13 +37,11 @@ from ..config import validate_block
 from ..errors import ConfigError, InputError
 from ..targets import Target, get_target
 from .base import Scan
+from .releases import WHERE as RELEASES
 
 NAME = "xenon1t_s2only"
 TITLE = "XENON1T S2-only (2019)"
-WHERE = (
-    "XENON1T S2-only data release, github.com/XENON1T/s2only_data_release "
-    "(Zenodo, see its README DOI badge); PRL 123 (2019) 251801, arXiv:1907.11485"
-)
+WHERE = RELEASES[NAME]
 CITATION = "E. Aprile et al. (XENON), PRL 123 (2019) 251801, arXiv:1907.11485"
 
 #: Raw exposure of the search data [kg day] (release README).

@@ -34,6 +34,7 @@ from ..errors import ConfigError, InputError
 from ..statistics.likelihood import chi2_quantile
 from ..targets import Target, get_target
 from .base import Scan
+from .releases import WHERE as RELEASES
 from .xenon1t_s2only import (
     S2Response,
     _check_couplings,
@@ -46,11 +47,7 @@ from .xenon1t_s2only import (
 
 NAME = "xenon1t_st21"
 TITLE = "XENON1T, [ST21] rate cap (2018 limit)"
-WHERE = (
-    "XENON1T 1 t yr SI limit table xenon1t_1ty.csv (github.com/XENON1T/"
-    "xenon1t_approximate_nuclear_recoil_likelihood, xe_likelihood/data/ancillary_data) and the "
-    "S2-only data release (github.com/XENON1T/s2only_data_release) for the S2 efficiency"
-)
+WHERE = RELEASES[NAME]
 CITATION = (
     "A. M. Suliga, I. Tamborra, PRD 103 (2021) 083002, arXiv:2010.14545 Sec. VII (method); "
     "E. Aprile et al. (XENON), PRL 121 (2018) 111302, arXiv:1805.12562 (limit); "

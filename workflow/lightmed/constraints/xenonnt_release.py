@@ -15,12 +15,11 @@ import numpy as np
 import xarray as xr
 
 from ..errors import InputError
+from .releases import WHERE as RELEASES
+from .releases import XENONNT_DOI
 
-DOI = "10.5281/zenodo.20576156"
-WHERE = (
-    f"XENONnT 8B CEvNS data release, https://doi.org/{DOI} "
-    "(github.com/XENONnT/cevns_data_release, CC-BY-4.0)"
-)
+DOI = XENONNT_DOI
+WHERE = RELEASES["xenonnt_8b"]
 CITATION = (
     "XENON Collaboration, PRL 133 (2024) 191002; PRL 134 (2025) 111802; arXiv:2604.06002; "
     f"data release doi:{DOI}"

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from ..constraints import EXPERIMENTS
-from ..errors import ConfigError
 from ..models import get_model
 
 NC = "results/constraints/{experiment}_{model}.nc"
@@ -17,16 +16,11 @@ README_HINT = 'README "Limits from real data"'
 
 
 def _where(name: str) -> str:
-    """The experiment's own 'where to get the release' line (README section as fallback)."""
-    module = EXPERIMENTS[name].partition(":")[0]
-    if importlib.util.find_spec(module) is None:
-        return README_HINT
-    from ..constraints import get_experiment
+    """The experiment's own 'where to get the release' line (README section as fallback);
+    read from :mod:`lightmed.constraints.releases`, without importing the experiment."""
+    from ..constraints.releases import WHERE
 
-    try:
-        return str(get_experiment(name).where)
-    except ConfigError:  # an optional dependency of that experiment is missing
-        return README_HINT
+    return WHERE.get(name, README_HINT)
 
 
 def constraints_plan(config: dict) -> tuple[dict[str, dict[str, Any]], list[str]]:

@@ -1,0 +1,39 @@
+"""What the Snakefile's parse imports (issue 14): every snakemake call, rerun, SLURM job and
+workflow test pays it, so the rule helpers must plan the default config without numba, xarray
+or scipy.stats (0.45 s together)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from helpers import REPO
+
+PLAN = """
+import json, sys, yaml
+from lightmed.config import validate_config
+from lightmed.smk import constraints, core, diffusion, fluxes, mfp, models, rates, recovery
+from lightmed.smk import report, sensitivity
+from lightmed.store import STORE_ENV
+
+config = validate_config(yaml.safe_load(open("config/config.yaml")),
+                         "workflow/schemas/config.schema.yaml")
+plan, skipped = constraints.constraints_plan(config)
+sensitivity.sensitivity_plan(config)
+heavy = ["numba", "xarray", "scipy.stats", "lightmed.rates", "lightmed.fluxes"]
+print(json.dumps({"loaded": [m for m in heavy if m in sys.modules], "skipped": skipped}))
+"""
+
+
+def test_planning_the_default_config_imports_no_heavy_module():
+    env = dict(os.environ, PYTHONPATH=str(REPO / "workflow"))
+    out = subprocess.run(
+        [sys.executable, "-c", PLAN], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
+    result = json.loads(out.stdout)
+    assert result["loaded"] == []
+    # skipped experiments still name their release (read without importing the experiment)
+    for line in result["skipped"]:
+        assert "get the release from" in line and 'README "' not in line
