@@ -1,6 +1,6 @@
 """Benchmark: the default pipeline cold, which stage costs what, reruns, and a fine-grid projection.
 
-    python benchmarks/bench_pipeline.py [--cores 2] [--reruns] [--keep DIR]
+    python benchmarks/bench_pipeline.py [--cores 2] [--reruns [--repeat N]] [--keep DIR]
     python benchmarks/bench_pipeline.py --fine [--fine-config config/fine_grid.yaml]
     python benchmarks/bench_pipeline.py --analyse DIR      # tables of a finished run only
 
@@ -13,6 +13,8 @@ Snakemake's script preamble, imports) and the peak memory (``benchmark:`` files)
 overhead ratio wall / compute. ``--reruns`` then edits the config as a user would and reruns:
 a figure-style change (``figures.dpi``) and a detector threshold change
 (``detectors.darwin.threshold_kev``); each rerun's wall time and the jobs it ran are printed.
+``--repeat N`` times each change N times (undoing it in between, which reruns the same jobs)
+and prints the min and median wall: on a shared machine other users' load only adds time.
 
 ``--fine``: a cluster-sized config (``config/fine_grid.yaml``: 400 masses x 400 couplings for
 every model, 10 snapshots from the Garching profiles of ``../shared/data/sn_profiles``): a dry
@@ -27,6 +29,7 @@ import argparse
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -214,7 +217,8 @@ def edited_config(workdir: Path, name: str, edit) -> Path:
     return path
 
 
-def rerun(workdir: Path, label: str, configfile: Path, cores: int) -> None:
+def rerun(workdir: Path, label: str, configfile: Path, cores: int) -> float:
+    """Rerun with ``configfile``; print the wall time, the jobs and their table; the wall."""
     since = time.time()
     wall, out = snakemake(workdir, "--configfile", str(configfile), cores=cores)
     ran = finished(out)
@@ -225,6 +229,25 @@ def rerun(workdir: Path, label: str, configfile: Path, cores: int) -> None:
         f" ({ran_s}); {load_line()}"
     )
     print_table(per_rule(workdir, since), None, None)
+    return wall
+
+
+def rerun_series(
+    workdir: Path, label: str, edited: Path, before: Path, cores: int, repeat: int
+) -> None:
+    """``repeat`` reruns of the same change: edited, back, edited, ... (each way reruns the same
+    jobs), ending on ``edited``; with more than one, the min and median wall (a shared
+    machine's load only ever adds time)."""
+    walls = []
+    for i in range(2 * repeat - 1):
+        back = i % 2 == 1
+        configfile, what = (before, f"{label}, undone") if back else (edited, label)
+        walls.append(rerun(workdir, what, configfile, cores))
+    if len(walls) > 1:
+        print(
+            f"\n{label}: {len(walls)} reruns, wall min {min(walls):.1f} s, median "
+            f"{statistics.median(walls):.1f} s ({', '.join(f'{w:.1f}' for w in walls)})"
+        )
 
 
 def bench_default(args: argparse.Namespace, workdir: Path) -> None:
@@ -243,17 +266,18 @@ def bench_default(args: argparse.Namespace, workdir: Path) -> None:
         style(config)
         config["detectors"]["darwin"]["threshold_kev"] += 0.5
 
-    rerun(
-        workdir,
-        "a figure-style change (figures.dpi)",
-        edited_config(workdir, "style", style),
-        args.cores,
+    base = edited_config(workdir, "base", lambda config: None)
+    styled = edited_config(workdir, "style", style)
+    rerun_series(
+        workdir, "a figure-style change (figures.dpi)", styled, base, args.cores, args.repeat
     )
-    rerun(
+    rerun_series(
         workdir,
         "a detector threshold change (detectors.darwin.threshold_kev)",
         edited_config(workdir, "threshold", threshold),
+        styled,
         args.cores,
+        args.repeat,
     )
 
 
@@ -371,6 +395,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--reruns", action="store_true", help="also time the two reruns")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="--reruns: time each change N times (min, median)"
+    )
     parser.add_argument("--keep", help="run in this directory and keep it (default: a temp dir)")
     parser.add_argument("--analyse", help="only print the tables of a finished run in DIR")
     parser.add_argument("--fine", action="store_true", help="fine-grid dry run + sample")
