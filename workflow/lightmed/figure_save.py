@@ -167,9 +167,12 @@ def fix_titles(fig) -> None:
     time. After the layout nothing moves any more: where the placement leaves every title of
     an axes at the top of the frame (y = 1, no decoration in the way; the titles of these
     figures), the titles are fixed there, as ``set_title(..., y=1)`` would. Does nothing if
-    matplotlib lacks the private placement.
+    matplotlib lacks the private placement or the canvas has no renderer of its own (not Agg).
     """
-    renderer = fig.canvas.get_renderer()
+    get_renderer = getattr(fig.canvas, "get_renderer", None)
+    if get_renderer is None:
+        return
+    renderer = get_renderer()
     for ax in fig.axes:
         place = getattr(ax, "_update_title_position", None)
         if place is None or not getattr(ax, "_autotitlepos", False):
