@@ -27,6 +27,9 @@ ERROR_MARKER = "lightmed: error: "
 TERMINAL_ENV = "LIGHTMED_ONE_LINE_ERRORS"
 #: First characters of the timing line every job log ends with (benchmarks/bench_pipeline.py).
 TIMING_MARKER = "timing: "
+#: Set to "1" by the Snakefile for its jobs: a job process ends right after its timing line,
+#: without Python's interpreter teardown (:func:`end_job_process`).
+FAST_EXIT_ENV = "LIGHTMED_FAST_EXIT"
 
 
 def peak_rss_mb() -> float | None:
@@ -112,3 +115,24 @@ def run_rule(main: Callable[[Any, logging.Logger], None], snakemake: Any) -> Non
         "n/a" if peak_rss_mb() is None else f"{peak_rss_mb():.0f}",
     )
     logger.info("done")
+    if os.environ.get(FAST_EXIT_ENV) == "1" and type(snakemake).__module__.startswith("snakemake"):
+        end_job_process()
+
+
+def end_job_process() -> None:
+    """End a finished job's process now: close the logs, flush stdout and stderr, ``os._exit(0)``.
+
+    When the rule code returns, its outputs are complete and closed (artifacts are written to
+    a temporary file and renamed, figures and tables closed by their writers). What is left
+    is the interpreter's teardown, which frees every object and module of numpy, xarray,
+    pandas, matplotlib, numba and netCDF4: ~0.4 s of CPU per job process measured (a tenth of
+    a figure job; ~18 s of the default pipeline's 44 jobs) for nothing any later job reads.
+    Files still open for reading are closed by the operating system.
+    """
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed or detached: nothing left to flush
+            pass
+    os._exit(0)
