@@ -38,16 +38,21 @@ def _log_figure():
     return fig
 
 
-def test_save_figure_draws_what_savefig_draws(tmp_path):
-    """One layout and one draw per format (layout and tight box measured once, ticks frozen)
-    give the PNG that savefig's own layout and tight-box passes give, byte for byte."""
+def _same_png_as_savefig(tmp_path, figure, more=()) -> None:
+    """save_figure(figure(), [PNG, *more]) writes the PNG savefig writes alone, byte for byte."""
     import matplotlib
 
     with matplotlib.rc_context({"savefig.bbox": "tight"}):
         ref, ours = tmp_path / "ref.png", tmp_path / "ours.png"
-        _log_figure().savefig(ref, dpi=150)
-        fs.save_figure(_log_figure(), [str(ours), str(tmp_path / "ours.pdf")], 150)
+        figure().savefig(ref, dpi=150)
+        fs.save_figure(figure(), [str(ours), *map(str, more)], 150)
     assert ref.read_bytes() == ours.read_bytes()
+
+
+def test_save_figure_draws_what_savefig_draws(tmp_path):
+    """One layout and one draw per format (layout and tight box measured once, ticks frozen)
+    give the PNG that savefig's own layout and tight-box passes give, byte for byte."""
+    _same_png_as_savefig(tmp_path, _log_figure, more=[tmp_path / "ours.pdf"])
     assert (tmp_path / "ours.pdf").stat().st_size > 0
 
 
@@ -102,16 +107,6 @@ def test_save_figure_redoes_the_layout_when_ticks_follow_the_axis_length(tmp_pat
         assert list(our_axis.major.locator.locs) == shown
     size = np.array(Image.open(ref).size) - np.array(Image.open(ours).size)
     assert np.all(np.abs(size) <= 4)  # the layout is matplotlib's, iterated once more
-
-
-def _same_png_as_savefig(tmp_path, figure) -> None:
-    import matplotlib
-
-    with matplotlib.rc_context({"savefig.bbox": "tight"}):
-        ref, ours = tmp_path / "ref.png", tmp_path / "ours.png"
-        figure().savefig(ref, dpi=150)
-        fs.save_figure(figure(), [str(ours)], 150)
-    assert ref.read_bytes() == ours.read_bytes()
 
 
 def test_frozen_ticks_keep_the_offset_text(tmp_path):
