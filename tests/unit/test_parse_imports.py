@@ -37,3 +37,15 @@ def test_planning_the_default_config_imports_no_heavy_module():
     # skipped experiments still name their release (read without importing the experiment)
     for line in result["skipped"]:
         assert "get the release from" in line and 'README "' not in line
+
+
+def test_every_registered_experiment_names_its_release():
+    """The release lines live apart from the experiment registry (read at parse without
+    importing the experiments): both must name the same experiments, and each experiment
+    module reports its own line."""
+    from lightmed.constraints import EXPERIMENTS, get_experiment
+    from lightmed.constraints.releases import WHERE
+
+    assert set(WHERE) == set(EXPERIMENTS)
+    for name in EXPERIMENTS:
+        assert get_experiment(name).where == WHERE[name]
