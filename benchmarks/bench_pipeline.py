@@ -10,8 +10,9 @@ there and prints the wall time, the number of jobs, per rule the in-process comp
 code, from the ``timing:`` line ``lightmed.logs.run_rule`` writes to every job log, or the
 log's first and last time stamps for older logs), the start-up of each job (interpreter,
 Snakemake's script preamble, imports) and the peak memory (``benchmark:`` files), and the
-overhead ratio wall / compute. ``--reruns`` then edits the config as a user would and reruns:
-a figure-style change (``figures.dpi``) and a detector threshold change
+overhead ratio wall / compute, and when the jobs ran (Snakemake alone before the first job
+and after the last; job CPU over span x cores). ``--reruns`` then edits the config as a user
+would and reruns: a figure-style change (``figures.dpi``) and a detector threshold change
 (``detectors.darwin.threshold_kev``); each rerun's wall time and the jobs it ran are printed.
 ``--repeat N`` times each change N times (undoing it in between, which reruns the same jobs)
 and prints the min and median wall: on a shared machine other users' load only adds time.
@@ -158,6 +159,42 @@ def per_rule(workdir: Path, since: float = 0.0) -> dict[str, dict[str, float]]:
     return {k: dict(v) for k, v in table.items()}
 
 
+def job_span(workdir: Path, since: float) -> tuple[float, float, float] | None:
+    """When the jobs of a run (logs written after ``since``) ran: the first job process's
+    start and the last job's end, in seconds after ``since``, and the jobs' CPU (compute +
+    start-up); None if no finished job. A job's process starts its start-up before its log's
+    first line."""
+    first, last, cpu = float("inf"), float("-inf"), 0.0
+    for log in (workdir / "logs").rglob("*.log"):
+        if log.stat().st_mtime < since:
+            continue
+        timing = log_timing(log)
+        lines = log.read_text(errors="replace").splitlines()
+        stamps = [t for t in map(_stamp, lines) if t is not None]
+        if timing is None or not stamps:
+            continue
+        first = min(first, stamps[0] - timing.get("startup", 0.0))
+        last = max(last, stamps[-1])
+        cpu += timing.get("compute_cpu", timing["compute"]) + timing.get("startup_cpu", 0.0)
+    if cpu == 0.0:
+        return None
+    return first - since, last - since, cpu
+
+
+def print_span(workdir: Path, since: float, wall: float, cores: int) -> None:
+    """Where a run's wall time went: Snakemake alone before the first job and after the last,
+    and how busy the cores were in between (job CPU / (span x cores))."""
+    span = job_span(workdir, since)
+    if span is None:
+        return
+    start, end, cpu = span
+    busy = cpu / ((end - start) * cores) if end > start else float("nan")
+    print(
+        f"jobs from +{start:.1f} s to +{end:.1f} s (Snakemake alone: {start:.1f} s before,"
+        f" {wall - end:.1f} s after); {cpu:.1f} s of job CPU, {cores} cores {busy:.0%} busy"
+    )
+
+
 def _cell(row: dict[str, float], key: str, width: int, fmt: str = ".1f") -> str:
     """Sum of ``key`` over the rule's jobs, '-' when no job reported it."""
     count = row.get(f"n_{key}")
@@ -229,6 +266,7 @@ def rerun(workdir: Path, label: str, configfile: Path, cores: int) -> float:
         f" ({ran_s}); {load_line()}"
     )
     print_table(per_rule(workdir, since), None, None)
+    print_span(workdir, since, wall, cores)
     return wall
 
 
@@ -252,10 +290,12 @@ def rerun_series(
 
 def bench_default(args: argparse.Namespace, workdir: Path) -> None:
     print(f"cold run in {workdir}: snakemake --cores {args.cores}; before: {load_line()}")
+    since = time.time()
     wall, out = snakemake(workdir, cores=args.cores)
     ran = finished(out)
     print(f"after: {load_line()}; CPU of the whole run (Snakemake + jobs) {LAST_CPU[0]:.1f} s")
     print_table(per_rule(workdir), wall, sum(ran.values()))
+    print_span(workdir, since, wall, args.cores)
     if not args.reruns:
         return
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import time
 from types import SimpleNamespace
 
@@ -76,3 +77,47 @@ def test_dry_run_job_stats_parsed():
 def test_process_age_is_positive():
     age = process_age_s()
     assert age is None or age > 0.0
+
+
+def _timed_log(path, start, end, startup, compute_cpu, startup_cpu):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"{start} INFO lightmed: rule r wildcards {{}}\n"
+        f"{end} INFO lightmed: timing: compute 1.000 s (cpu {compute_cpu} s), start-up"
+        f" {startup} s (cpu {startup_cpu} s), peak RSS 200 MB\n"
+        f"{end} INFO lightmed: done\n"
+    )
+
+
+def test_job_span_from_the_logs_of_one_run(tmp_path, capsys):
+    """First job process start (its first line minus its start-up), last job end, job CPU;
+    logs older than the run are not counted."""
+    bench = _bench()
+    since = bench._stamp("2026-12-03 06:52:00,000 x")
+    _timed_log(
+        tmp_path / "logs" / "a" / "1.log",
+        "2026-12-03 06:52:03,000",
+        "2026-12-03 06:52:08,500",
+        "1.00",
+        "4.50",
+        "0.90",
+    )
+    _timed_log(
+        tmp_path / "logs" / "b" / "2.log",
+        "2026-12-03 06:52:04,000",
+        "2026-12-03 06:52:10,000",
+        "1.50",
+        "5.00",
+        "1.10",
+    )
+    old = tmp_path / "logs" / "c" / "3.log"
+    _timed_log(old, "2026-12-03 06:40:00,000", "2026-12-03 06:59:00,000", "1.0", "9.0", "1.0")
+    os.utime(old, (since - 60.0, since - 60.0))
+    start, end, cpu = bench.job_span(tmp_path, since)
+    assert start == pytest.approx(2.0) and end == pytest.approx(10.0)
+    assert cpu == pytest.approx(4.5 + 0.9 + 5.0 + 1.1)
+    bench.print_span(tmp_path, since, 11.5, 2)
+    out = capsys.readouterr().out
+    assert "+2.0 s to +10.0 s" in out and "2.0 s before, 1.5 s after" in out
+    assert "11.5 s of job CPU, 2 cores 72% busy" in out
+    assert bench.job_span(tmp_path, time.time() + 3600.0) is None  # every log older
