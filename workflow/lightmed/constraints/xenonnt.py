@@ -37,11 +37,11 @@ from .. import fluxes, rates, targets
 from ..constants import YEAR_S
 from ..errors import ConfigError, InputError
 from . import xenonnt_fit as fit
+from .releases import XENONNT_DOI
 from .xenonnt_release import (
     ANCHORS,
     CITATION,
     DERIVED_FILE,
-    DOI,
     MONO_ENERGIES_KEV,
     RUNS,
     WHERE,
@@ -390,7 +390,7 @@ def _attrs(data: XenonntData, model) -> dict:
         "test_statistic": TEST_STATISTIC,
         "reference_point": REFERENCE_POINT,
         "nuisances": _nuisance_text(data),
-        "data_release": f"https://doi.org/{DOI}",
+        "data_release": f"https://doi.org/{XENONNT_DOI}",
         "citation": CITATION,
         "title": TITLE,
         "year": 2026,

@@ -18,11 +18,10 @@ from ..errors import InputError
 from .releases import WHERE as RELEASES
 from .releases import XENONNT_DOI
 
-DOI = XENONNT_DOI
 WHERE = RELEASES["xenonnt_8b"]
 CITATION = (
     "XENON Collaboration, PRL 133 (2024) 191002; PRL 134 (2025) 111802; arXiv:2604.06002; "
-    f"data release doi:{DOI}"
+    f"data release doi:{XENONNT_DOI}"
 )
 #: Name of the shipped derived file inside the ``constraints.xenonnt_8b.path`` directory.
 DERIVED_FILE = "xenonnt_8b_templates.nc"
@@ -166,7 +165,7 @@ def derived_dataset(arrays: Mapping[str, np.ndarray], source: str = "") -> xr.Da
         attrs={
             "title": "XENONnT 8B CEvNS likelihood templates (derived from the data release)",
             "licence": "CC-BY-4.0 (XENON Collaboration); derived: arrays regrouped, not changed",
-            "doi": DOI,
+            "doi": XENONNT_DOI,
             "citation": CITATION,
             "source": source,
             "bin_order": "C order of (cs2, s2 shadow quantile, s1 BDT, s2 BDT), 3 bins each",
