@@ -108,7 +108,10 @@ def log_timing(path: Path) -> dict[str, float] | None:
     """What one job log says: compute and start-up [s] (wall and cpu) and peak RSS [MB]; keys
     the log does not give are missing (older logs: compute from the time stamps). None if
     the job did not finish."""
-    lines = path.read_text(errors="replace").splitlines()
+    return _timing(path.read_text(errors="replace").splitlines())
+
+
+def _timing(lines: list[str]) -> dict[str, float] | None:
     for line in reversed(lines):
         found = TIMING.search(line)
         if found:
@@ -131,17 +134,23 @@ def benchmark_row(path: Path) -> dict[str, float]:
     return out
 
 
+def run_logs(workdir: Path, since: float = 0.0):
+    """(path, lines, timing) of every finished job's log written after ``since``, in path order."""
+    for log in sorted((workdir / "logs").rglob("*.log")):
+        if log.stat().st_mtime < since:
+            continue
+        lines = log.read_text(errors="replace").splitlines()
+        timing = _timing(lines)
+        if timing is not None:
+            yield log, lines, timing
+
+
 def per_rule(workdir: Path, since: float = 0.0) -> dict[str, dict[str, float]]:
     """Per rule: jobs, compute, start-up and process-wall sums, peak RSS; only files written
     after ``since`` (a rerun)."""
     table: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for log in sorted((workdir / "logs").rglob("*.log")):
-        if log.stat().st_mtime < since:
-            continue
+    for log, _, timing in run_logs(workdir, since):
         rule = log.relative_to(workdir / "logs").parts[0]
-        timing = log_timing(log)
-        if timing is None:
-            continue
         row = table[rule]
         row["jobs"] += 1
         for key in ("compute", "compute_cpu", "startup", "startup_cpu"):
@@ -165,13 +174,9 @@ def job_span(workdir: Path, since: float) -> tuple[float, float, float] | None:
     start-up); None if no finished job. A job's process starts its start-up before its log's
     first line."""
     first, last, cpu = float("inf"), float("-inf"), 0.0
-    for log in (workdir / "logs").rglob("*.log"):
-        if log.stat().st_mtime < since:
-            continue
-        timing = log_timing(log)
-        lines = log.read_text(errors="replace").splitlines()
+    for _, lines, timing in run_logs(workdir, since):
         stamps = [t for t in map(_stamp, lines) if t is not None]
-        if timing is None or not stamps:
+        if not stamps:
             continue
         first = min(first, stamps[0] - timing.get("startup", 0.0))
         last = max(last, stamps[-1])
