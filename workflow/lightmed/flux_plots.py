@@ -24,23 +24,21 @@ def plot_fluxes(fluxes, figures):
     fig, axes = plt.subplots(nrow, ncol, figsize=size, squeeze=False)
     names = figures.get("labels") or {}
     for ax, ds in zip(axes.flat, fluxes, strict=False):
-        lines = {}
         kind = ds.attrs["spectrum_kind"]
         energy, total, _ = all_flavour_spectrum(ds)
         ax.plot(energy, total, color="k", lw=1.5, label="all flavours")
-        drawn = []
+        drawn = []  # (spectrum, line) of each flavour drawn so far
         for flavour in ds.flavour.values:
             spec = ds[kind].sel(flavour=flavour).values
             if spec.max() <= 0:
                 continue
-            same = next((f for f, s in drawn if np.allclose(s, spec, rtol=1e-6, atol=0)), None)
+            same = next((ln for s, ln in drawn if np.allclose(s, spec, rtol=1e-6, atol=0)), None)
             if same is not None:  # e.g. nu_tau = nu_mu: one line, both names (no hidden line)
-                line = lines[same]
-                line.set_label(f"{line.get_label()} = {labels.species(flavour, names)}")
+                same.set_label(f"{same.get_label()} = {labels.species(flavour, names)}")
                 continue
             lepton = flavour.removeprefix("nu").removesuffix("bar")
             ls = "--" if flavour.endswith("bar") else "-"
-            (lines[flavour],) = ax.plot(
+            (line,) = ax.plot(
                 energy,
                 spec,
                 color=COLOURS[lepton],
@@ -48,7 +46,7 @@ def plot_fluxes(fluxes, figures):
                 lw=1.6,
                 label=labels.species(flavour, names),
             )
-            drawn.append((flavour, spec))
+            drawn.append((spec, line))
         ax.set_yscale("log")
         ax.set_ylim(total.max() * 1e-4, total.max() * 3)
         if energy[0] >= 1.0:  # atmospheric: two decades
