@@ -86,3 +86,84 @@ def test_key_order_is_canonical(default_config):
     a = validate_config(copy.deepcopy(default_config), SCHEMA)
     b = validate_config(shuffled, SCHEMA)
     assert repr(a) == repr(b)
+
+
+def _checked(config):
+    from lightmed.config import check_references
+
+    validate_config(config, SCHEMA)
+    check_references(config)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda c: c["detectors"]["resnova3"].update(threshold_kev=150.0),
+            "detectors.resnova3.threshold_kev = 150.0 plus bin_width_kev = 2.0 exceeds "
+            "rates.recoil_max_kev = 101.0",
+        ),
+        (  # one bin would end at 102 keV, beyond the recoil range
+            lambda c: c["detectors"]["darwin"].update(threshold_kev=100.0),
+            "lower detectors.darwin.threshold_kev or raise rates.recoil_max_kev",
+        ),
+        (
+            lambda c: c["rates"].update(mass_min_mev=1.0e5),
+            "rates.mass_min_mev = 100000.0 must be below rates.mass_max_mev = 10000.0",
+        ),
+        (
+            lambda c: c["models"]["bl_vector"].update(
+                sn_core_grid={"mass_mev": {"min": 100.0, "max": 1.0, "num": 51}}
+            ),
+            "models.bl_vector.sn_core_grid.mass_mev.min = 100.0 must be below "
+            "models.bl_vector.sn_core_grid.mass_mev.max = 1.0",
+        ),
+        (
+            lambda c: c["radial"].update(mass_mev={"min": 1e3, "max": 1e-2, "num": 41}),
+            "radial.mass_mev.min = 1000.0 must be below radial.mass_mev.max = 0.01",
+        ),
+        (
+            lambda c: c["sensitivity"].update(coupling_grid={"min": 1.0, "max": 1e-8, "num": 9}),
+            "sensitivity.coupling_grid.min = 1.0 must be below",
+        ),
+        (
+            lambda c: c["constraints"].update(coupling={"min": 1e-2, "max": 1e-7, "num": 9}),
+            "constraints.coupling.min = 0.01 must be below constraints.coupling.max",
+        ),
+        (
+            lambda c: c["sources"]["sn_ccsn"].update(t_min_s=15.0),
+            "sources.sn_ccsn.t_min_s = 15.0 must be below sources.sn_ccsn.t_max_s = 14.0",
+        ),
+        (
+            lambda c: c["radial"].update(r1_km=20.0, r2_km=10.0),
+            "radial.r1_km = 20.0 must be below radial.r2_km = 10.0",
+        ),
+        (
+            lambda c: c["constraints"]["coherent_csi2017"].update(pe_range=[30.0, 6.0]),
+            "constraints.coherent_csi2017.pe_range = [30.0, 6.0] must be [lower, upper]",
+        ),
+        (
+            lambda c: c["sensitivity"]["figures"].update(coupling_range=[1e-1, 1e-7]),
+            "sensitivity.figures.coupling_range = [0.1, 1e-07] must be [lower, upper]",
+        ),
+        (
+            lambda c: c["constraints"].update(models=["vector", "vektor"]),
+            "constraints.models[1] = 'vektor' is not a model preset or a key of models",
+        ),
+    ],
+)
+def test_cross_field_errors_are_caught_at_config_time(default_config, edit, expected):
+    """Inconsistent pairs stop the run before any job, in one line naming both keys."""
+    config = copy.deepcopy(default_config)
+    edit(config)
+    with pytest.raises(ConfigError) as info:
+        _checked(config)
+    assert expected in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_threshold_with_one_full_bin_is_accepted(default_config):
+    config = copy.deepcopy(default_config)
+    config["detectors"]["resnova3"]["threshold_kev"] = 99.0  # one bin 99-101 keV
+    _checked(config)
+

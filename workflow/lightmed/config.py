@@ -164,14 +164,108 @@ def _require_key(config: dict, key: str, value: Any, section: str) -> None:
         raise ConfigError(f"config: {key} = {value!r} is not a key of {section} ({known})")
 
 
+def _grids(config: dict):
+    """(key, {min, max, num}) of every log grid of the config (``definitions/log_grid``)."""
+    for name, entry in (config.get("models") or {}).items():
+        for axis, grid in ((entry or {}).get("sn_core_grid") or {}).items():
+            yield f"models.{name}.sn_core_grid.{axis}", grid
+    yield "radial.mass_mev", (config.get("radial") or {}).get("mass_mev")
+    yield "sensitivity.coupling_grid", (config.get("sensitivity") or {}).get("coupling_grid")
+    for axis in ("mass", "coupling"):
+        yield f"constraints.{axis}", (config.get("constraints") or {}).get(axis)
+
+
+def _check_order(lo_key: str, lo: Any, hi_key: str, hi: Any, fix: str) -> None:
+    if lo is not None and hi is not None and not lo < hi:
+        raise ConfigError(f"config: {lo_key} = {lo} must be below {hi_key} = {hi}; {fix}")
+
+
+def check_ranges(config: dict) -> None:
+    """Cross-field checks of numbers the schema checks one at a time: every (min, max) pair
+    must be ordered, and every detector needs one full recoil bin below rates.recoil_max_kev.
+
+    Raises
+    ------
+    ConfigError
+        One line naming both keys, their values and the fix.
+    """
+    swap = "swap the two values"
+    rates = config.get("rates") or {}
+    _check_order(
+        "rates.mass_min_mev",
+        rates.get("mass_min_mev"),
+        "rates.mass_max_mev",
+        rates.get("mass_max_mev"),
+        swap,
+    )
+    for key, grid in _grids(config):
+        if grid:
+            _check_order(f"{key}.min", grid.get("min"), f"{key}.max", grid.get("max"), swap)
+    for name, block in (config.get("sources") or {}).items():
+        _check_order(
+            f"sources.{name}.t_min_s",
+            (block or {}).get("t_min_s"),
+            f"sources.{name}.t_max_s",
+            (block or {}).get("t_max_s"),
+            "raise t_max_s (null = to the end of the file) or lower t_min_s",
+        )
+    radial = config.get("radial") or {}
+    _check_order(
+        "radial.r1_km",
+        radial.get("r1_km"),
+        "radial.r2_km",
+        radial.get("r2_km"),
+        "swap them, or set either to null to derive it",
+    )
+    pairs = (
+        (("constraints", "coherent_csi2017", "pe_range"), "constraints.coherent_csi2017.pe_range"),
+        (("sensitivity", "figures", "coupling_range"), "sensitivity.figures.coupling_range"),
+    )
+    for path, key in pairs:
+        value: Any = config
+        for part in path:
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if value and len(value) == 2 and not value[0] < value[1]:
+            raise ConfigError(
+                f"config: {key} = {list(value)} must be [lower, upper] with lower < upper; "
+                "swap the two values"
+            )
+    recoil_max = rates.get("recoil_max_kev")
+    for name, block in (config.get("detectors") or {}).items():
+        threshold, width = block.get("threshold_kev"), block.get("bin_width_kev")
+        if None in (recoil_max, threshold, width):
+            continue
+        # Detector.edges_kev: bins of bin_width_kev from the threshold up to recoil_max_kev
+        if threshold + width > recoil_max * (1 + 1e-12):
+            raise ConfigError(
+                f"config: detectors.{name}.threshold_kev = {threshold} plus bin_width_kev = "
+                f"{width} exceeds rates.recoil_max_kev = {recoil_max} (not one recoil bin); "
+                f"lower detectors.{name}.threshold_kev or raise rates.recoil_max_kev"
+            )
+
+
+def _require_model(config: dict, key: str, name: str) -> None:
+    from .models import PRESETS
+
+    user = config.get("models") or {}
+    if name not in user and name not in PRESETS:
+        known = ", ".join([*user, *(p for p in PRESETS if p not in user)])
+        raise ConfigError(
+            f"config: {key} = {name!r} is not a model preset or a key of models ({known}); "
+            "correct the name or define the model under models"
+        )
+
+
 def check_references(config: dict) -> None:
-    """Cross-section checks the schema cannot express: names that must exist elsewhere.
+    """Cross-section checks the schema cannot express: names that must exist elsewhere, and
+    the cross-field number checks of :func:`check_ranges`.
 
     Raises
     ------
     ConfigError
         One line naming the key, its value and the names it may take.
     """
+    check_ranges(config)
     diffusion = config.get("diffusion")
     if diffusion:
         if "plot_snapshot" in diffusion:
@@ -191,6 +285,9 @@ def check_references(config: dict) -> None:
                     f"config: radial.garching_profiles.{name} has the name of a snapshot; "
                     "rename it (a snapshots entry already gets the radial method)"
                 )
+    constraints = config.get("constraints") or {}
+    for i, name in enumerate(constraints.get("models") or []):
+        _require_model(config, f"constraints.models[{i}]", name)
     models = config.get("models")
     if models is not None:
         from .models import registry_from_config
