@@ -5,7 +5,7 @@ import sys
 
 from snakemake.utils import min_version
 
-from lightmed.config import SCHEMA_PATH, check_references, validate_config
+from lightmed.config import SCHEMA_PATH, check_paths, check_references, validate_config
 from lightmed.errors import ConfigError
 from lightmed.logs import FAST_EXIT_ENV
 from lightmed.smk.core import StageTargets, media_constraint
@@ -26,6 +26,7 @@ report: "workflow/report/workflow.rst"
 try:
     validate_config(config, SCHEMA_PATH)
     check_references(config)
+    check_paths(config)
 except ConfigError as exc:
     sys.exit(f"lightmed: {exc}")
 

@@ -167,3 +167,44 @@ def test_threshold_with_one_full_bin_is_accepted(default_config):
     config["detectors"]["resnova3"]["threshold_kev"] = 99.0  # one bin 99-101 keV
     _checked(config)
 
+
+def test_missing_input_path_is_caught_at_config_time(default_config, tmp_path):
+    from lightmed.config import check_paths
+
+    (tmp_path / "resources/profiles").mkdir(parents=True)
+    for name in ("c21_t1s", "c21_t5s"):
+        (tmp_path / f"resources/profiles/{name}.csv").write_text("")
+    config = copy.deepcopy(default_config)
+    _checked(config)
+    check_paths(config, tmp_path)  # the default names only shipped files
+    cases = [
+        (
+            ("sources", "sn_ccsn"),
+            {"path": "../shared/data/sn_emission/garching_LS220_s27.0c0"},
+            "sources.sn_ccsn.path = '../shared/data/sn_emission/garching_LS220_s27.0c0': "
+            "not found; correct the path",
+        ),
+        (("sources", "solar"), {"path": {"b8": "b8.csv", "hep": "hep.csv"}}, "path.b8"),
+        (("snapshots",), {"mine": {"path": "my.csv"}}, "snapshots.mine.path = 'my.csv'"),
+        (("radial",), {"garching_profiles": {"g": "g.txt"}}, "radial.garching_profiles.g"),
+        (
+            ("sensitivity",),
+            {"external_limits": [{"path": "x.csv", "label": "x", "figure": "vector"}]},
+            "sensitivity.external_limits[0].path = 'x.csv': not found",
+        ),
+    ]
+    for where, update, expected in cases:
+        bad = copy.deepcopy(config)
+        block = bad
+        for part in where:
+            block = block[part]
+        block.update(update)
+        with pytest.raises(ConfigError) as info:
+            check_paths(bad, tmp_path)
+        assert expected in str(info.value)
+        assert "\n" not in str(info.value)
+    # optional data releases keep their job-time handling (skip or one line, stale outputs go)
+    bad = copy.deepcopy(config)
+    bad["constraints"]["coherent_csi2017"]["path"] = "missing/release"
+    check_paths(bad, tmp_path)
+

@@ -318,6 +318,63 @@ def check_references(config: dict) -> None:
                 )
 
 
+#: Where the data a config path may name can be found (README "Your own fluxes and detectors",
+#: "Using your own SN profile"; the shared data directory next to the workflow).
+_DATA_HINTS = {
+    "garching_emission": "Garching emission directories are in ../shared/data/sn_emission "
+    "(e.g. garching_LS220_s27.0co), or use path: embedded",
+    "solar_spectra": "the 8B and hep CSVs are in ../shared/data/solar_neutrinos, "
+    "or use path: embedded",
+    "fluka_atmospheric": "the FLUKA tables are in ../shared/data/atmospheric_neutrinos/"
+    "FLUKA_sub-GeV, or use path: embedded",
+    "profile": "the public Garching profiles are in ../shared/data/sn_profiles "
+    '(README "Using your own SN profile")',
+    "external": "correct the path or remove the entry",
+}
+
+
+def _input_paths(config: dict):
+    """(key, path, hint) of every input file or directory the config names that is a rule
+    input. Not the constraints releases: their jobs skip or explain a missing release."""
+    for name, entry in (config.get("snapshots") or {}).items():
+        yield f"snapshots.{name}.path", (entry or {}).get("path"), _DATA_HINTS["profile"]
+    for name, path in ((config.get("radial") or {}).get("garching_profiles") or {}).items():
+        yield f"radial.garching_profiles.{name}", path, _DATA_HINTS["profile"]
+    for name, block in (config.get("sources") or {}).items():
+        path = (block or {}).get("path", "embedded")
+        hint = _DATA_HINTS.get((block or {}).get("loader"), "or use path: embedded")
+        if isinstance(path, Mapping):
+            for part, sub in path.items():
+                yield f"sources.{name}.path.{part}", sub, hint
+        elif path != "embedded":
+            yield f"sources.{name}.path", path, hint
+    limits = (config.get("sensitivity") or {}).get("external_limits") or []
+    for i, entry in enumerate(limits):
+        yield f"sensitivity.external_limits[{i}].path", entry.get("path"), _DATA_HINTS["external"]
+
+
+def check_paths(config: dict, base: str | os.PathLike = ".") -> None:
+    """Every input file the config names must exist before the DAG is built (else Snakemake
+    stops with a multi-line MissingInputException that names no config key).
+
+    Parameters
+    ----------
+    base : path
+        The directory relative paths are relative to (the working directory of the run).
+
+    Raises
+    ------
+    ConfigError
+        One line: the key, the path, and where to get the data.
+    """
+    for key, path, hint in _input_paths(config):
+        if isinstance(path, str) and not os.path.exists(os.path.join(base, path)):
+            raise ConfigError(
+                f"config: {key} = {path!r}: not found; correct the path (relative paths "
+                f"start at the workflow directory) - {hint}"
+            )
+
+
 #: The workflow's config schema (the one source of defaults and bounds). It ships inside the
 #: package so that a non-editable install (a cluster venv) validates like the checkout;
 #: ``workflow/schemas/config.schema.yaml`` is a link to it, where Snakemake users look.
