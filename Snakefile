@@ -24,7 +24,8 @@ report: "workflow/report/workflow.rst"
 
 
 try:
-    validate_config(config, SCHEMA_PATH)
+    # --config values: nested ones arrive as strings, validate_config reads them as YAML
+    validate_config(config, SCHEMA_PATH, overrides=workflow.config_settings.config)
     check_references(config)
     check_paths(config)
 except ConfigError as exc:

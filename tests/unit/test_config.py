@@ -208,3 +208,30 @@ def test_missing_input_path_is_caught_at_config_time(default_config, tmp_path):
     bad["constraints"]["coherent_csi2017"]["path"] = "missing/release"
     check_paths(bad, tmp_path)
 
+
+def test_nested_config_overrides_are_read_as_yaml(default_config):
+    """`--config 'figures={dpi: 200}'`: Snakemake hands nested scalars over as strings."""
+    from snakemake.utils import update_config
+
+    overrides = {
+        "figures": {"dpi": "200"},
+        "radial": {"r1_km": "null", "include_charged_current": "false"},
+        "constraints": {"coherent_csi2017": {"pe_range": ["6", "30"]}},
+        "detectors": {"darwin": {"efficiency": "1"}},  # a string where the schema wants one
+    }
+    config = copy.deepcopy(default_config)
+    update_config(config, copy.deepcopy(overrides))  # what Snakemake does with --config
+    validate_config(config, SCHEMA, overrides=overrides)
+    assert config["figures"]["dpi"] == 200
+    assert config["radial"]["r1_km"] is None
+    assert config["radial"]["include_charged_current"] is False
+    assert config["constraints"]["coherent_csi2017"]["pe_range"] == [6, 30]
+    assert config["detectors"]["darwin"]["efficiency"] == "1"
+    # the same strings from a config file stay errors, as does a string that is no number
+    config = copy.deepcopy(default_config)
+    config["figures"]["dpi"] = "200"
+    with pytest.raises(ConfigError, match="figures.dpi = '200' must be of type integer"):
+        validate_config(config, SCHEMA)
+    config["figures"]["dpi"] = "abc"
+    with pytest.raises(ConfigError, match="figures.dpi = 'abc' must be of type integer"):
+        validate_config(config, SCHEMA, overrides={"figures": {"dpi": "abc"}})

@@ -117,8 +117,20 @@ def format_error(error: jsonschema.ValidationError) -> str:
     return f"config: {key}: {error.message}"
 
 
-def validate_config(config: dict, schema: str | os.PathLike | Mapping[str, Any]) -> dict:
+def validate_config(
+    config: dict,
+    schema: str | os.PathLike | Mapping[str, Any],
+    overrides: Mapping[str, Any] | None = None,
+) -> dict:
     """Validate ``config`` in place (filling schema defaults) and return it.
+
+    Parameters
+    ----------
+    overrides : mapping, optional
+        The ``snakemake --config`` entries (``workflow.config_settings.config``). Snakemake
+        parses a nested value such as ``figures={dpi: 200}`` with YAML's BaseLoader, so every
+        scalar inside arrives as a string; where the schema rejects such a string, it is read
+        as YAML (``'200'`` -> 200, ``'null'`` -> None) and checked again.
 
     Raises
     ------
@@ -128,9 +140,9 @@ def validate_config(config: dict, schema: str | os.PathLike | Mapping[str, Any])
     if not isinstance(schema, Mapping):
         schema = _schema(schema)
     validator = _DefaultingValidator(schema)
-    errors = sorted(
-        validator.iter_errors(config), key=lambda e: (len(e.absolute_path), list(map(str, e.path)))
-    )
+    errors = _errors(validator, config)
+    while errors and overrides and _coerce_overrides(config, overrides, errors):
+        errors = _errors(validator, config)
     if errors:
         best = jsonschema.exceptions.best_match(errors)
         deepest = max(errors, key=lambda e: len(e.absolute_path))
@@ -138,6 +150,49 @@ def validate_config(config: dict, schema: str | os.PathLike | Mapping[str, Any])
         raise ConfigError(format_error(chosen))
     _sort_keys_in_place(config)
     return config
+
+
+def _errors(validator, config: dict) -> list:
+    return sorted(
+        validator.iter_errors(config), key=lambda e: (len(e.absolute_path), list(map(str, e.path)))
+    )
+
+
+_TYPE_ERRORS = ("type", "anyOf", "oneOf")
+
+
+def _coerce_overrides(config: dict, overrides: Mapping[str, Any], errors: list) -> bool:
+    """Read as YAML the ``--config`` strings the schema rejects for their type; True if any
+    value changed. Only strings nested in a ``--config`` value are touched (top-level values
+    are typed by Snakemake itself), and only where the config still holds that string."""
+    changed = False
+    for error in errors:
+        path = list(error.absolute_path)
+        if error.validator not in _TYPE_ERRORS or len(path) < 2:
+            continue
+        given: Any = overrides
+        for part in path:
+            if isinstance(given, Mapping) and part in given:
+                given = given[part]
+            elif isinstance(given, list) and isinstance(part, int) and part < len(given):
+                given = given[part]
+            else:
+                given = None
+                break
+        if not isinstance(given, str) or error.instance != given:
+            continue
+        try:
+            value = yaml.safe_load(given)
+        except yaml.YAMLError:
+            continue
+        if isinstance(value, str):
+            continue
+        parent: Any = config
+        for part in path[:-1]:
+            parent = parent[part]
+        parent[path[-1]] = value
+        changed = True
+    return changed
 
 
 def _sort_keys_in_place(obj: Any) -> None:
