@@ -214,7 +214,7 @@ def test_nested_config_overrides_are_read_as_yaml(default_config):
     from snakemake.utils import update_config
 
     overrides = {
-        "figures": {"dpi": "200"},
+        "figures": {"dpi": "200", "width_in": "1e1"},  # YAML 1.1 reads 1e1 as a string
         "radial": {"r1_km": "null", "include_charged_current": "false"},
         "constraints": {"coherent_csi2017": {"pe_range": ["6", "30"]}},
         "detectors": {"darwin": {"efficiency": "1"}},  # a string where the schema wants one
@@ -223,6 +223,7 @@ def test_nested_config_overrides_are_read_as_yaml(default_config):
     update_config(config, copy.deepcopy(overrides))  # what Snakemake does with --config
     validate_config(config, SCHEMA, overrides=overrides)
     assert config["figures"]["dpi"] == 200
+    assert config["figures"]["width_in"] == 10.0
     assert config["radial"]["r1_km"] is None
     assert config["radial"]["include_charged_current"] is False
     assert config["constraints"]["coherent_csi2017"]["pe_range"] == [6, 30]
@@ -232,6 +233,7 @@ def test_nested_config_overrides_are_read_as_yaml(default_config):
     config["figures"]["dpi"] = "200"
     with pytest.raises(ConfigError, match="figures.dpi = '200' must be of type integer"):
         validate_config(config, SCHEMA)
-    config["figures"]["dpi"] = "abc"
-    with pytest.raises(ConfigError, match="figures.dpi = 'abc' must be of type integer"):
-        validate_config(config, SCHEMA, overrides={"figures": {"dpi": "abc"}})
+    for bad in ("abc", "nan"):
+        config["figures"]["dpi"] = bad
+        with pytest.raises(ConfigError, match=f"figures.dpi = '{bad}' must be of type integer"):
+            validate_config(config, SCHEMA, overrides={"figures": {"dpi": bad}})

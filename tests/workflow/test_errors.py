@@ -64,3 +64,42 @@ def test_yaml_syntax_error_names_file_and_line(workdir):
     bad.write_text("rmf:\n  overrides: {g_rho: 4.7\n")
     proc = run_snakemake(workdir, "-n", "--configfile", str(bad), check=False)
     _assert_one_line(proc, "broken.yaml line 3, column 1")
+
+
+def test_cross_field_config_errors_stop_before_any_job(workdir):
+    """Checks between keys (threshold vs recoil range, min < max, model names, input paths)
+    run when the config is validated: one line, no job, no MissingInputException."""
+    cases = [
+        (
+            "detectors:\n  resnova3: {threshold_kev: 150.0}\n",
+            "detectors.resnova3.threshold_kev = 150.0 plus bin_width_kev = 2.0 exceeds "
+            "rates.recoil_max_kev = 101.0",
+        ),
+        (
+            "rates: {mass_min_mev: 1.0e+5}\n",
+            "rates.mass_min_mev = 100000.0 must be below rates.mass_max_mev",
+        ),
+        (
+            "constraints: {models: [vector, vektor]}\n",
+            "constraints.models[1] = 'vektor' is not a model preset",
+        ),
+        (
+            "sources:\n  sn_ccsn: {path: ../shared/data/sn_emission/garching_LS220_s27.0c0}\n",
+            "sources.sn_ccsn.path = '../shared/data/sn_emission/garching_LS220_s27.0c0': "
+            "not found; correct the path",
+        ),
+    ]
+    bad = workdir / "bad.yaml"
+    for text, expected in cases:
+        bad.write_text(text)
+        proc = run_snakemake(workdir, "-n", "--configfile", str(bad), check=False)
+        _assert_one_line(proc, expected)
+        assert "MissingInputException" not in proc.stdout + proc.stderr
+
+
+def test_nested_config_override(workdir):
+    """`--config 'figures={dpi: 200}'` works (Snakemake passes the nested 200 as a string)."""
+    proc = run_snakemake(workdir, "-n", "--config", "figures={dpi: 200}", check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = run_snakemake(workdir, "-n", "--config", "figures={dpi: abc}", check=False)
+    _assert_one_line(proc, "figures.dpi = 'abc' must be of type integer")

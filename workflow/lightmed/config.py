@@ -7,6 +7,7 @@ schema are filled in, so rules may rely on every key being present.
 from __future__ import annotations
 
 import copy
+import math
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -161,6 +162,22 @@ def _errors(validator, config: dict) -> list:
 _TYPE_ERRORS = ("type", "anyOf", "oneOf")
 
 
+def _yaml_scalar(text: str) -> Any:
+    """``text`` read as YAML; a finite number that YAML 1.1 leaves a string ('1e5') as one."""
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    if isinstance(value, str):
+        for kind in (int, float):
+            try:
+                number = kind(text)
+            except ValueError:
+                continue
+            return number if math.isfinite(number) else text
+    return value
+
+
 def _coerce_overrides(config: dict, overrides: Mapping[str, Any], errors: list) -> bool:
     """Read as YAML the ``--config`` strings the schema rejects for their type; True if any
     value changed. Only strings nested in a ``--config`` value are touched (top-level values
@@ -181,10 +198,7 @@ def _coerce_overrides(config: dict, overrides: Mapping[str, Any], errors: list) 
                 break
         if not isinstance(given, str) or error.instance != given:
             continue
-        try:
-            value = yaml.safe_load(given)
-        except yaml.YAMLError:
-            continue
+        value = _yaml_scalar(given)
         if isinstance(value, str):
             continue
         parent: Any = config
