@@ -136,3 +136,26 @@ def test_nuclear_model_band_spans_the_media():
     quoted = one["coupling_bound"].where(one["headline"]).max().item()
     assert np.nanmax(verts[:, 1]) > quoted * 1.4  # the dd2 stand-in is 1.5x above
     assert_no_internal_keys(fig, extra=["dt_10s", "rosseland", "mu_nu_plus_pi_T"])
+
+
+def test_plain_ticks_label_the_whole_range():
+    """A log axis from 4 to 16.4 is labelled above 10 (a tick near the top of the data)."""
+    import matplotlib.pyplot as plt
+
+    from lightmed.sn_core_plots import _plain_ticks
+
+    for top in (16.4, 9.0, 60.0):
+        fig, ax = plt.subplots()
+        ax.set_yscale("log")
+        ax.plot([1, 2], [4.4, top])
+        _plain_ticks(ax)
+        fig.canvas.draw()
+        lo, hi = ax.get_ylim()
+        shown = [
+            t.get_loc()
+            for t in ax.yaxis.get_major_ticks()
+            if lo <= t.get_loc() <= hi and t.label1.get_text()
+        ]
+        assert len(shown) >= 3, (top, shown)
+        assert max(shown) >= top / 1.6 and min(shown) <= 4.4 * 1.6, (top, shown)
+        plt.close(fig)

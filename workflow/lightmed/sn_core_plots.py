@@ -47,13 +47,25 @@ _RADIAL_STYLE = {
 _LINESTYLES = ("-", "--", ":", "-.")
 
 
+#: Text size of legends and annotations of the SN-core figures [pt].
+FONTSIZE = 8.5
+
+
 def _plain_ticks(ax) -> None:
-    """Plain numbers (2, 3, 5) instead of 2x10^0 on a log axis spanning less than two decades."""
+    """Plain numbers (2, 3, 5, 7, 10, 15) on a log axis spanning less than two decades, with
+    labelled ticks across the whole range (a log axis alone labels only the decades and the
+    minor ticks under the next decade: nothing between 10 and 20)."""
     lo, hi = ax.get_ylim()
-    if lo > 0 and hi / lo < 100:
-        fmt = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
-        ax.yaxis.set_major_formatter(fmt)
-        ax.yaxis.set_minor_formatter(fmt)
+    if not (lo > 0 and hi / lo < 100):
+        return
+    for subs in ((1.0, 2.0, 5.0), (1.0, 1.5, 2.0, 3.0, 5.0, 7.0), np.arange(1.0, 10.0)):
+        locator = matplotlib.ticker.LogLocator(base=10, subs=subs)
+        inside = [t for t in locator.tick_values(lo, hi) if lo <= t <= hi]
+        if len(inside) >= 4:
+            break
+    ax.yaxis.set_major_locator(locator)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
 
 
 def positive(values) -> np.ndarray:
@@ -345,7 +357,8 @@ def plot_mfp_ratio(
     size = (style["width_in"] * 0.8 * max(len(models), 1), style["height_in"])
     sel = {}
     fig1, axes1 = plt.subplots(1, len(models), figsize=size, sharey=True, squeeze=False)
-    fig2, axes2 = plt.subplots(1, len(models), figsize=size, sharey=True, squeeze=False)
+    # own y range per panel: the contributions of two models differ by a factor of a few
+    fig2, axes2 = plt.subplots(1, len(models), figsize=size, squeeze=False)
     for ax, ax2, (model, ds) in zip(axes1[0], axes2[0], models.items(), strict=True):
         title, coupling = titles[model]
         if "weighting" in ds.dims:
@@ -374,12 +387,12 @@ def plot_mfp_ratio(
         )
         _plain_ticks(ax)
         ax.legend(  # below the axes: the curves fill the panel
-            fontsize=7,
+            fontsize=FONTSIZE,
             ncol=4,
             loc="upper center",
             bbox_to_anchor=(0.5, -0.16),
             title="shell 1 = innermost",
-            title_fontsize=7,
+            title_fontsize=FONTSIZE,
             frameon=False,
         )
         inner = ds.isel(shell=0)
@@ -399,10 +412,11 @@ def plot_mfp_ratio(
             xlabel="mediator mass [MeV]",
             title=f"{title}\ninnermost shell, {snap_text}, {species_text}",
         )
-        ax2.legend(fontsize=8)
+        ax2.legend(fontsize=FONTSIZE)
         _plain_ticks(ax2)
     axes1[0][0].set_ylabel(r"$\lambda_k / \lambda^0_k$ [1]  (in-medium / vacuum-like)")
     for fig in (fig1, fig2):
         fig.set_layout_engine("constrained")
-    axes2[0][0].set_ylabel(r"$\lambda / \lambda^0$ per contribution [1]")
+    for ax2 in axes2[0]:
+        ax2.set_ylabel(r"$\lambda / \lambda^0$ per contribution [1]")
     return fig1, fig2
