@@ -217,3 +217,142 @@ def test_combination_is_drawn_under_single_detectors(sens):
     assert {ln.get_color() for ln in lines} == {bp.source_colour("sn_marginalised"), "C1"}
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "RES-NOVA-3 + DARWIN" in texts and "RES-NOVA-3" in texts
+
+
+def _legend_groups(fig) -> dict[str, list[tuple[str, object]]]:
+    """{bold group title: [(entry text, handle)]} of the figure legend."""
+    leg = fig.legends[0]
+    groups: dict[str, list] = {}
+    current = None
+    for text, handle in zip(leg.get_texts(), leg.legend_handles, strict=True):
+        if text.get_fontweight() == "bold":
+            current = groups.setdefault(text.get_text(), [])
+        elif current is not None:
+            current.append((text.get_text(), handle))
+    return groups
+
+
+def _style(line) -> tuple:
+    offset, pattern = line._unscaled_dash_pattern  # get_linestyle says '--' for any dashes
+    return (tuple(pattern) if pattern is not None else None, line.get_marker())
+
+
+def test_every_criterion_has_its_own_style():
+    """No two SN-core criteria share (dash pattern, marker): registry and one figure."""
+    styles = [
+        (str(bp.criterion_style(c)["ls"]), bp.criterion_style(c).get("marker"))
+        for c in [*bp.CRITERION_STYLE, "new_criterion_a", "new_criterion_b"]
+    ]
+    assert len(set(styles)) == len(styles)
+    shells = sn_core_bounds("lnv_scalar")
+    radial = sn_core_bounds("lnc_scalar").assign_coords(criterion=["tau_10s", "tau_100s"])
+    fig = bp.plot_summary(
+        "scalar", {}, {"lnv_scalar": shells}, {"lnc_scalar": radial}, [], STYLE, (1e-7, 1e-1), 13.8
+    )
+    crit = next(v for k, v in _legend_groups(fig).items() if k.startswith("SN-core criterion"))
+    assert len(crit) == 4
+    samples = [_style(h) for _, h in crit]
+    assert len(set(samples)) == len(samples), samples
+
+
+def xenonnt_like() -> xr.Dataset:
+    """A constraints artifact: one excluded interval open above (lower edge 1e-5 ...)."""
+    mass = np.geomspace(0.01, 1000, 30)
+    lower = 1e-5 * np.sqrt(1 + (mass / 10) ** 2)
+    return xr.Dataset(
+        {
+            "interval_lower": (
+                ("mass", "interval"),
+                np.stack([lower, np.full_like(mass, np.nan)], 1),
+            ),
+            "interval_upper": (
+                ("mass", "interval"),
+                np.stack([np.full_like(mass, 1.0), np.full_like(mass, np.nan)], 1),
+            ),
+        },
+        coords={"mass": mass},
+        attrs={"experiment_title": "XENONnT 8B CEvNS", "year": 2026, "coupling_max": 1.0},
+    )
+
+
+def test_data_limit_is_not_drawn_like_a_criterion_sample(sens):
+    """The data-limit edge differs in grey from the criterion samples (black) by a visible
+    margin, and its legend entry shows the grey region with that edge."""
+    from matplotlib.colors import to_rgb
+
+    fig = bp.plot_summary(
+        "scalar",
+        sens,
+        {},
+        {"lnv_scalar": sn_core_bounds("lnv_scalar")},
+        [],
+        STYLE,
+        (1e-7, 1e-1),
+        13.8,
+        constraints=[xenonnt_like()],
+    )
+    groups = _legend_groups(fig)
+    data = next(v for k, v in groups.items() if k.startswith("limits from data"))
+    assert data[0][0].startswith("XENONnT 8B CEvNS (2026)")
+    from matplotlib.lines import Line2D
+
+    from lightmed.constraint_plots import GREYS
+
+    edge = to_rgb(GREYS[0][1])[0]
+    # the legend draws the region with its edge line
+    assert any(
+        to_rgb(ln.get_color())[0] == pytest.approx(edge)
+        for ln in fig.legends[0].findobj(Line2D)
+        if ln.get_linestyle() != "None"
+    )
+    crit = next(v for k, v in groups.items() if k.startswith("SN-core criterion"))
+    for _, h in crit:
+        assert abs(to_rgb(h.get_color())[0] - edge) >= 0.15
+    edges = [ln for ln in fig.axes[0].get_lines() if ln.get_zorder() == pytest.approx(0.6)]
+    assert edges and all(to_rgb(ln.get_color())[0] == pytest.approx(edge) for ln in edges)
+    assert min(t.get_fontsize() for t in fig.legends[0].get_texts()) >= 8
+
+
+def test_coincident_sn_core_curves_stay_visible_and_excluded_side_is_marked():
+    """LNV and LNC bounds on top of each other: the first is widened under the second (same
+    values); the quoted diffusion-time exclusion is ticked on its edge, not filled."""
+    from matplotlib.patheffects import TickedStroke
+    from test_sn_core_plots import bl_vector_bounds
+
+    c21 = bl_vector_bounds()
+    fig = bp.plot_summary(
+        "scalar",
+        {},
+        {"lnv_scalar": c21, "lnc_scalar": c21.copy()},
+        {},
+        [],
+        STYLE,
+        (1e-9, 1e-1),
+        13.8,
+    )
+    ax = fig.axes[0]
+    plain = [ln for ln in ax.get_lines() if not ln.get_path_effects()]
+    lnv = [ln for ln in plain if ln.get_color() == "C3"]
+    lnc = [ln for ln in plain if ln.get_color() == "C6"]
+    assert lnv and len(lnv) == len(lnc)
+    for a, b in zip(lnv, lnc, strict=True):
+        np.testing.assert_array_equal(a.get_ydata(), b.get_ydata())
+        assert a.get_linewidth() > b.get_linewidth() + 1.5 and a.get_zorder() < b.get_zorder()
+    ticked = [
+        ln
+        for ln in ax.get_lines()
+        if any(isinstance(p, TickedStroke) for p in ln.get_path_effects())
+    ]
+    assert ticked
+    lowest = np.fmin.reduce([np.asarray(ln.get_ydata(), float) for ln in lnv])
+    edge = ticked[0].get_ydata()
+    ok = np.isfinite(edge) & np.isfinite(lowest)
+    assert ok.any() and np.all(np.abs(np.log(edge[ok] / lowest[ok])) < 0.1)
+    texts = legend_texts_of(fig)
+    assert any("exclude the ticked side" in t for t in texts)
+
+
+def legend_texts_of(fig):
+    from figure_text import legend_texts
+
+    return legend_texts(fig)

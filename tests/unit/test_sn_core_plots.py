@@ -8,6 +8,7 @@ import numpy as np
 import xarray as xr
 from figure_text import assert_no_internal_keys, legend_texts
 from matplotlib.collections import QuadMesh
+from matplotlib.colors import to_hex
 from test_diffusion import SETTINGS, TIMES, make_profile, make_rosseland_mfp
 from test_radial import settings as radial_settings
 from test_radial import shell_profile
@@ -59,15 +60,12 @@ def test_quoted_curves_reference_lines_and_profile_labels(tmp_path):
     c21 = bl_vector_bounds()
     fig = plot_bounds(c21, radial_two_profiles(bl), STYLE, "$g_{B-L}$")
     labels = legend_texts(fig)
-    assert (
-        r"diffusion time: $\Delta t$ > 10 s; t5, $t_{\rm pb}$ = 5 s "
-        "[Rosseland mean, transport rate]" in labels
-    )
-    assert any(
-        lab.startswith(r"diffusion time: $\Delta t$ > 10 s; t5")
-        and lab.endswith(r"[$E=\mu_\nu+\pi T$, total rate]")
-        for lab in labels
-    )
+    # one entry per quoted criterion (time of its snapshot; the profile in the group title)
+    assert r"diffusion time: $\Delta t$ > 10 s (t5, $t_{\rm pb}$ = 5 s)" in labels
+    assert "[C21] shell method on the t5: criterion (colour)" not in labels
+    # the energy prescriptions once each, in a key of line styles
+    assert "quoted: Rosseland mean, transport rate" in labels
+    assert r"[C21]'s own choice: $E=\mu_\nu+\pi T$, total rate" in labels
     assert r"early, $t_{\rm pb}$ = 1 s" in labels
     assert r"late, $t_{\rm pb}$ = 0.7 s" in labels
     assert r"diffusion time: $\tau$ > 10 s" in labels
@@ -136,3 +134,100 @@ def test_nuclear_model_band_spans_the_media():
     quoted = one["coupling_bound"].where(one["headline"]).max().item()
     assert np.nanmax(verts[:, 1]) > quoted * 1.4  # the dd2 stand-in is 1.5x above
     assert_no_internal_keys(fig, extra=["dt_10s", "rosseland", "mu_nu_plus_pi_T"])
+
+
+def _legend_groups(fig) -> dict[str, list[tuple[str, object]]]:
+    """{bold group title: [(entry text, handle)]} of the figure legend."""
+    leg = fig.legends[0]
+    groups: dict[str, list] = {}
+    current = None
+    for text, handle in zip(leg.get_texts(), leg.legend_handles, strict=True):
+        if text.get_fontweight() == "bold":
+            current = groups.setdefault(text.get_text(), [])
+        elif current is not None:
+            current.append((text.get_text(), handle))
+    return groups
+
+
+def dashes(line) -> tuple:
+    """The dash pattern of a line as drawn, (offset, on-off lengths or None); get_linestyle
+    says '--' for every dashed pattern."""
+    offset, pattern = line._unscaled_dash_pattern
+    return (offset, tuple(pattern) if pattern is not None else None)
+
+
+def two_energy_choices(c21: xr.Dataset) -> xr.Dataset:
+    """The synthetic bounds with a second [C21] energy choice (pi T, 1.3x the first)."""
+    extra = c21.sel(energy_choice=["mu_nu_plus_pi_T"]).assign_coords(energy_choice=["pi_T"])
+    extra["coupling_bound"] = extra["coupling_bound"] * 1.3
+    extra["headline"] = extra["headline"] & False
+    out = xr.concat(
+        [c21, extra], dim="energy_choice", data_vars="minimal", coords="minimal", compat="override"
+    )
+    out.attrs = c21.attrs
+    return out
+
+
+def test_bounds_figure_is_readable_at_talk_size():
+    """One legend entry per criterion / energy prescription / profile, every drawn curve told
+    apart by (colour, line style, marker, width), text >= 8 pt, title clear of the legend."""
+    bl = PRESETS["bl_vector"]
+    c21 = two_energy_choices(bl_vector_bounds())
+    c21.attrs["model_title"] = "LNV scalar (Majorana $\\nu$), a long model title"
+    fig = plot_bounds(c21, radial_two_profiles(bl), STYLE, "$g_{B-L}$")
+    groups = _legend_groups(fig)
+    shell = next(v for k, v in groups.items() if k.startswith("[C21] shell method"))
+    assert len(shell) == int(c21["headline"].sum())  # one entry per quoted criterion
+    key = groups["[C21] energy prescription (line)"]
+    assert [t for t, _ in key][0].startswith("quoted")
+    assert any("$E=\\pi T$" in t for t, _ in key) and any("\\mu_\\nu+\\pi T" in t for t, _ in key)
+    samples = [(dashes(h), h.get_linewidth(), h.get_marker()) for _, h in key]
+    assert len(set(samples)) == len(samples)  # the two reference prescriptions differ
+    drawn = [
+        (to_hex(ln.get_color()), dashes(ln), ln.get_marker(), ln.get_linewidth())
+        for ln in fig.axes[0].get_lines()
+    ]
+    c21_lines = [d for d in drawn if d[2] in (None, "None", "")]
+    n_radial = sum(1 for d in drawn if d not in c21_lines)
+    assert n_radial and len(set(c21_lines)) == len(c21_lines)
+    leg = fig.legends[0]
+    assert min(t.get_fontsize() for t in leg.get_texts()) >= 8
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    title = fig.axes[0].title.get_window_extent(renderer)
+    assert not title.overlaps(leg.get_window_extent(renderer))
+    assert_no_internal_keys(fig, extra=["dt_10s", "rosseland", "mu_nu_plus_pi_T", "pi_T"])
+
+
+def test_radial_criteria_use_the_summary_styles():
+    """[ST21] criteria carry the summary figures' (line style, marker) of each criterion."""
+    from lightmed.bound_plots import criterion_style
+
+    bl = PRESETS["bl_vector"]
+    fig = plot_bounds(bl_vector_bounds(), radial_two_profiles(bl), STYLE, "$g_{B-L}$")
+    crit = _legend_groups(fig)["[ST21] criterion (line, marker)"]
+    tau = next(h for t, h in crit if t == r"diffusion time: $\tau$ > 10 s")
+    assert tau.get_marker() == criterion_style("tau_10s")["marker"]
+
+
+def test_plain_ticks_label_the_whole_range():
+    """A log axis from 4 to 16.4 is labelled above 10 (a tick near the top of the data)."""
+    import matplotlib.pyplot as plt
+
+    from lightmed.sn_core_plots import _plain_ticks
+
+    for top in (16.4, 9.0, 60.0):
+        fig, ax = plt.subplots()
+        ax.set_yscale("log")
+        ax.plot([1, 2], [4.4, top])
+        _plain_ticks(ax)
+        fig.canvas.draw()
+        lo, hi = ax.get_ylim()
+        shown = [
+            t.get_loc()
+            for t in ax.yaxis.get_major_ticks()
+            if lo <= t.get_loc() <= hi and t.label1.get_text()
+        ]
+        assert len(shown) >= 3, (top, shown)
+        assert max(shown) >= top / 1.6 and min(shown) <= 4.4 * 1.6, (top, shown)
+        plt.close(fig)

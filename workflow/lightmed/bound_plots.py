@@ -26,6 +26,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.lines
+import matplotlib.patheffects
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -56,18 +57,50 @@ SOURCE_COLOUR = {
 COMBO_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)))
 #: Colours of the SN-core bounds on summary figures (per method), after the sources'.
 SN_CORE_COLOURS = ("C3", "C6", "C5", "k", "C7")
-#: Line style per SN-core criterion (summary figures).
-CRITERION_STYLE = {
-    "dt_10s": "-",
-    "dt_2sm": "--",
-    "nur_conversion": "-.",
-    "nur_retrapping": ":",
-    "eos_indicative": (0, (1, 3)),
-    "tau_10s": "-",
-    "tau_100s": ":",
-    "n_scatter_1": "-.",
-    "n_scatter_1_nux": (0, (3, 1, 1, 1)),
+#: Line style per SN-core criterion, one distinct (dash pattern, marker) each: the [C21] shell
+#: criteria are plain lines, the [ST21] radial criteria carry open markers (summary figures;
+#: the radial curves of the SN-core figures). Dash patterns are explicit so that a coincident
+#: curve drawn wide underneath keeps the same dashes (:func:`_draw_sn_curve`).
+CRITERION_STYLE: dict[str, dict] = {
+    "dt_10s": {"ls": "-"},
+    "dt_2sm": {"ls": (0, (4, 2))},
+    "nur_conversion": {"ls": (0, (6, 2, 1, 2))},
+    "nur_retrapping": {"ls": (0, (1, 1.5))},
+    "eos_indicative": {"ls": (0, (6, 2, 1, 2, 1, 2))},
+    "tau_10s": {"ls": "-", "marker": "o"},
+    "tau_100s": {"ls": (0, (1, 1.5)), "marker": "s"},
+    "n_scatter_1": {"ls": (0, (6, 2, 1, 2)), "marker": "^"},
+    "n_scatter_1_nux": {"ls": (0, (4, 2)), "marker": "v"},
+    "n_scatter_1_numu": {"ls": (0, (4, 2)), "marker": "D"},
+    "n_scatter_1_nutau": {"ls": (0, (4, 2)), "marker": "x"},
 }
+#: Styles of criteria without an entry (in order of first use): distinct from the above.
+_SPARE_CRITERION_STYLES = (
+    {"ls": "-", "marker": "P"},
+    {"ls": (0, (4, 2)), "marker": "*"},
+    {"ls": (0, (1, 1.5)), "marker": "h"},
+    {"ls": (0, (6, 2, 1, 2)), "marker": "X"},
+)
+_spare_styles: dict[str, dict] = {}
+#: Marker spacing of the marked criteria (fraction of the axes diagonal).
+MARKEVERY = 0.09
+#: Text size of the summary figures' legends and annotations [pt].
+SUMMARY_FONTSIZE = 8.5
+
+
+def criterion_style(criterion: str) -> dict:
+    """Line2D keywords (``ls``, ``marker``, ``markevery``) of an SN-core criterion: one
+    distinct style per criterion (a criterion without an entry takes a spare style)."""
+    if criterion in CRITERION_STYLE:
+        style = CRITERION_STYLE[criterion]
+    else:
+        style = _spare_styles.setdefault(
+            criterion,
+            _SPARE_CRITERION_STYLES[len(_spare_styles) % len(_SPARE_CRITERION_STYLES)],
+        )
+    return {**style, "markevery": MARKEVERY} if "marker" in style else dict(style)
+
+
 #: Fill of the region excluded by any detector projection (one pale blue, opaque: no stacked
 #: alpha; limits from real data are shaded grey over it, lightmed.constraint_plots).
 EXCLUDED_FILL = {"color": "#dce6f2", "alpha": 1.0}
@@ -158,9 +191,12 @@ def _edges(x: np.ndarray) -> np.ndarray:
     return np.concatenate([[x[0] ** 2 / mid[0]], mid, [x[-1] ** 2 / mid[-1]]])
 
 
-def legend_outside(fig, ax, groups: Sequence[tuple[str, list, list]] = (), fontsize=7) -> None:
+def legend_outside(
+    fig, ax, groups: Sequence[tuple[str, list, list]] = (), fontsize=7, **kwargs
+) -> None:
     """One legend to the right of the axes, in titled groups; labelled artists that no group
-    lists (e.g. limits drawn by another module) follow under "other"."""
+    lists (e.g. limits drawn by another module) follow under "other". A handle may be a
+    tuple of artists (drawn on top of each other); ``kwargs`` go to ``fig.legend``."""
     handles, texts = [], []
     listed = set()
     for title, hs, ts in groups:
@@ -170,7 +206,7 @@ def legend_outside(fig, ax, groups: Sequence[tuple[str, list, list]] = (), fonts
         texts.append(title)
         handles += list(hs)
         texts += list(ts)
-        listed.update(id(h) for h in hs)
+        listed.update(id(a) for h in hs for a in (h if isinstance(h, tuple) else (h,)))
     rest = [(h, t) for h, t in zip(*ax.get_legend_handles_labels(), strict=True)]
     rest = [(h, t) for h, t in rest if id(h) not in listed and not t.startswith("_")]
     if rest and groups:
@@ -180,7 +216,9 @@ def legend_outside(fig, ax, groups: Sequence[tuple[str, list, list]] = (), fonts
     texts += [t for _, t in rest]
     if not handles:
         return
-    leg = fig.legend(handles, texts, loc="outside right upper", fontsize=fontsize, frameon=False)
+    leg = fig.legend(
+        handles, texts, loc="outside right upper", fontsize=fontsize, frameon=False, **kwargs
+    )
     titles = {g[0] for g in groups} | {"limits from data, other"}
     for text in leg.get_texts():
         if text.get_text() in titles:
@@ -268,14 +306,14 @@ def coupling_grid(ax, num: int = 600) -> np.ndarray:
     return np.geomspace(lo / 10, hi * 10, num)
 
 
-def annotate(ax, ds: xr.Dataset, extra: str = "") -> None:
+def annotate(ax, ds: xr.Dataset, extra: str = "", fontsize: float = 7) -> None:
     """Statistics of the sensitivity in a corner: CL, threshold, pull."""
     text = (
         f"{ds.attrs['confidence_level']:.0%} CL, $\\Delta\\chi^2$ = "
         f"{ds.attrs['delta_chi2_threshold']:.2f}, {ds.attrs['pull']} pull"
         + (f"\n{extra}" if extra else "")
     )
-    ax.text(0.02, 0.98, text, transform=ax.transAxes, va="top", ha="left", fontsize=7)
+    ax.text(0.02, 0.98, text, transform=ax.transAxes, va="top", ha="left", fontsize=fontsize)
 
 
 def save(fig, paths: Sequence[str], style: Mapping) -> None:
@@ -452,6 +490,113 @@ def _note_criterion(crit: dict, c: str, ds: xr.Dataset, snap, names: Mapping) ->
             snaps.append(entry)
 
 
+#: Line style of an external limit (config ``external_limits``): no criterion has it.
+EXTERNAL_STYLE = (0, (9, 3))
+#: Ticks on the edge of an SN-core exclusion, pointing into the excluded side (summary).
+TICKS = matplotlib.patheffects.TickedStroke(angle=135, spacing=5, length=0.7)
+
+
+def _coincide(a: np.ndarray, b: np.ndarray, rtol: float = 0.03) -> bool:
+    """Two curves on one mass grid lie on top of each other (within ``rtol``) over at least a
+    third of the masses where both are drawn."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if a.shape != b.shape:
+        return False
+    both = np.isfinite(a) & np.isfinite(b) & (a > 0) & (b > 0)
+    if both.sum() < max(3, np.isfinite(a).sum() // 3):
+        return False
+    close = np.abs(np.log(a[both] / b[both])) < rtol
+    return bool(close.sum() >= both.sum() / 3)
+
+
+def _dashes(ls) -> tuple:
+    """(offset, pattern or None) of a line style (named or explicit), in line widths."""
+    named = {"-": (0, None), "solid": (0, None), "--": (0, (3.7, 1.6)), ":": (0, (1, 1.65))}
+    named["-."] = (0, (6.4, 1.6, 1, 1.6))
+    return named.get(ls, ls) if isinstance(ls, str) else ls
+
+
+def _draw_sn_curve(ax, mass, y, colour, criterion: str, drawn: list, lw: float = 1.3):
+    """Draw one SN-core bound in the criterion's style (:func:`criterion_style`).
+
+    Where it lies on top of a curve drawn earlier in another colour (e.g. LNV and LNC scalar
+    diffusion-time bounds, which see only the nucleon coupling), the earlier curve is widened
+    underneath with the same dash lengths, so both colours stay visible; no value changes.
+    """
+    style = criterion_style(criterion)
+    (h,) = ax.plot(
+        mass, y, color=colour, lw=lw, zorder=2.2, markersize=4, markerfacecolor="none", **style
+    )
+    for other in drawn:
+        if matplotlib.colors.same_color(other.get_color(), colour):
+            continue
+        if getattr(other, "_lightmed_widened", False) or not _coincide(other.get_ydata(), y):
+            continue
+        thin = other.get_linewidth()
+        wide = thin + 2.4
+        offset, pattern = _dashes(getattr(other, "_lightmed_ls", "-"))
+        if pattern is not None:  # dashes scale with the width: keep their length
+            other.set_linestyle((offset, tuple(p * thin / wide for p in pattern)))
+        other.set_linewidth(wide)
+        other.set_zorder(2.1)
+        other._lightmed_widened = True
+    h._lightmed_ls = style["ls"]
+    drawn.append(h)
+    return h
+
+
+def _mask_edges(grid: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
+    """Edges of an excluded (coupling grid, mass) mask over mass, ticks to the inside: the
+    lower edge of the lowest excluded interval and, where it closes below the grid top, the
+    upper edge of the highest (NaN where nothing is excluded)."""
+    any_ = mask.any(axis=0)
+    first = np.argmax(mask, axis=0)
+    last = mask.shape[0] - 1 - np.argmax(mask[::-1], axis=0)
+    lower = np.where(any_, grid[first], np.nan)
+    closed = any_ & (last < mask.shape[0] - 1)
+    edges = [lower]
+    if closed.any():
+        edges.append(np.where(closed, grid[np.minimum(last, grid.size - 1)], np.nan))
+    return edges
+
+
+def _sn_core_regions(ax, ds, colour, name, handles: list, texts: list) -> None:
+    """Mark what the quoted [C21] criteria of one model exclude, as on its SN-core figure: the
+    diffusion-time exclusion by ticks on its edge pointing into it (excluded above the
+    bound; grey fills mean data limits here) and the nu_R free-streaming band hatched
+    (between the emission and the re-trapping line, nothing above)."""
+    from .sn_core_plots import _draw_nur_band, quoted_excluded_mask
+
+    mass = ds["mass"].values
+    grid = coupling_grid(ax)
+    mask = quoted_excluded_mask(ds, grid)
+    if mask is not None and mask.any():
+        for k, edge in enumerate(_mask_edges(grid, mask)):
+            step = 1 if k == 0 else -1  # ticks on the left of the path: up, then down
+            ax.plot(
+                mass[::step], edge[::step], color=colour, lw=0.9, zorder=2.3, path_effects=[TICKS]
+            )
+        handles.append(matplotlib.lines.Line2D([], [], color=colour, lw=0.9, path_effects=[TICKS]))
+        texts.append(f"[C21] {name}: quoted $\\Delta t$ criteria exclude the ticked side")
+    if "nur_band_lower" in ds:
+        for h in _draw_nur_band(ax, ds, colour=colour, zorder=0.9):
+            h.sticky_edges.x[:] = []
+            handles.append(h)
+            texts.append(f"[C21] {name}: $\\nu_R$ free streaming disfavoured (band only)")
+
+
+def _criterion_text(text: str, snaps: list, names: Mapping, times_only: bool) -> str:
+    """Legend text of a criterion with the snapshots it is drawn on (only their times when
+    every criterion is on the same profile, named in the group title)."""
+    if not snaps:
+        return text
+    when = registry_labels.snapshots(snaps, names)
+    if times_only:
+        base = registry_labels.snapshot(snaps[0][0], None, names)
+        when = when[len(base) :].lstrip(", ") or when
+    return f"{text} ({when})"
+
+
 def read_limit_csv(path: str | Path) -> pd.DataFrame:
     """External limit CSV: columns mass_mev (or mass) [MeV], coupling [1], optional label."""
     df = pd.read_csv(path, comment="#")
@@ -490,7 +635,7 @@ def plot_summary(
     )
     factor = math.sqrt(scalar_cn_over_cq) if axis["detector_factor"] != "1" else 1.0
     names = style.get("labels") or {}
-    fig, ax = new_axes(style, model, coupling_range, axis["axis"], labels["mass"], 2.3)
+    fig, ax = new_axes(style, model, coupling_range, axis["axis"], labels["mass"], 3.2)
     first = None
     masks, det_h, det_t, sn_h, sn_t, crit, det_sets = [], [], [], [], [], {}, set()
     for k, ((src, combo), ds) in enumerate(sens.items()):
@@ -500,30 +645,31 @@ def plot_summary(
         det_sets.add(label(combo, names))
         masks.append((ds["mass"].values, excluded_mask(ds, coupling_grid(ax), factor)))
     _shade_union(ax, masks, zorder=0.3)  # projections under the limits from data
+    data_h, data_t = [], []
     if constraints:
-        from .constraint_plots import shade_constraints
+        from .constraint_plots import GREYS, shade_constraints
 
-        shade_constraints(ax, constraints, factor=factor)
+        fills = shade_constraints(ax, constraints, factor=factor)
+        for n, fill in enumerate(fills):  # legend: the grey region with its edge line
+            edge = matplotlib.lines.Line2D([], [], color=GREYS[n % len(GREYS)][1], lw=1.2)
+            data_h.append((fill, edge))
+            data_t.append(fill.get_label())
     colours = iter(SN_CORE_COLOURS * 4)
+    drawn: list = []
+    region_h, region_t = [], []
     for method, group in (
         ("[C21] shells", sn_core),
         ("[ST21] radial", sn_core_radial),
     ):
         for name, ds in _merge_identical(group, axis["sn_core"]).items():
             col = next(colours)
-            drawn = False
+            n_drawn = len(drawn)
             if "headline" in ds:  # shell method: the quoted curves (pairing, headline choice)
                 for curve in sn_core_headline_curves(ds):
                     c = curve["criterion"]
-                    ax.plot(
-                        ds["mass"].values,
-                        curve["bound"].values,
-                        color=col,
-                        ls=CRITERION_STYLE.get(c, "-"),
-                        lw=1.3,
-                    )
-                    drawn = True
+                    _draw_sn_curve(ax, ds["mass"].values, curve["bound"].values, col, c, drawn)
                     _note_criterion(crit, c, ds, curve["snapshot"], names)
+                _sn_core_regions(ax, ds, col, name, region_h, region_t)
             else:
                 bound = ds["coupling_bound"]
                 if "status" in ds:  # radial method: only the criteria that apply
@@ -534,20 +680,14 @@ def plot_summary(
                     flat = da.transpose("mass", *other).values.reshape(da.sizes["mass"], -1)
                     if not np.isfinite(flat).any():
                         continue
-                    ax.plot(
-                        ds["mass"].values,
-                        flat,
-                        color=col,
-                        ls=CRITERION_STYLE.get(str(c), "-"),
-                        lw=0.9,
-                    )
-                    drawn = True
+                    for y in flat.T:
+                        _draw_sn_curve(ax, ds["mass"].values, y, col, str(c), drawn, lw=0.9)
                     for snap in (
                         np.atleast_1d(ds["snapshot"].values) if "snapshot" in ds.coords else [None]
                     ):
                         _note_criterion(crit, str(c), ds, snap, names)
-            if drawn:
-                sn_h.append(matplotlib.lines.Line2D([], [], color=col, lw=2))
+            if len(drawn) > n_drawn:
+                sn_h.append(matplotlib.lines.Line2D([], [], color=col, lw=2.5))
                 sn_t.append(f"{method}: {name}")
     for entry, path in external:
         df = read_limit_csv(path)
@@ -555,16 +695,19 @@ def plot_summary(
             df["mass_mev"],
             df["coupling"],
             color="0.3",
-            lw=1.0,
-            ls="--",
+            lw=1.2,
+            ls=EXTERNAL_STYLE,
             label=f"external: {entry.get('label') or df.get('label', [''])[0]}",
         )
     if first is not None:
+        coincident = any(getattr(h, "_lightmed_widened", False) for h in drawn)
         annotate(
             ax,
             first,
-            "shaded: excluded by a CE$\\nu$NS projection; dotted: allowed islands"
+            "shaded: excluded by a CE$\\nu$NS projection\ndotted: allowed islands"
+            + ("\nwide line under a thin one: coincident SN-core bounds" if coincident else "")
             + ("" if axis["sn_core"] else "\nno SN-core bound for this coupling structure"),
+            fontsize=SUMMARY_FONTSIZE,
         )
     ax.set_title(
         {
@@ -572,24 +715,35 @@ def plot_summary(
             "scalar": "Scalar mediator: all lightmed bounds",
             "bl_vector": "U(1)$_{B-L}$ vector: all lightmed bounds",
         }.get(model, f"{labels['title']}: all lightmed bounds"),
-        fontsize=9,
+        fontsize=10,
     )
-    crit_h = [
-        matplotlib.lines.Line2D([], [], color="0.3", ls=CRITERION_STYLE.get(c, "-"), lw=1.3)
-        for c in crit
-    ]
+    crit_h = []
+    for c in crit:
+        line = {k: v for k, v in criterion_style(c).items() if k != "markevery"}
+        crit_h.append(
+            matplotlib.lines.Line2D(
+                [], [], color="k", lw=1.3, markersize=4, markerfacecolor="none", **line
+            )
+        )
+    # one profile for every criterion (the default): named once, in the group title
+    profiles = {registry_labels.snapshot(n, None, names) for _, s in crit.values() for n, _ in s}
     crit_t = [
-        f"{text} ({registry_labels.snapshots(snaps, names)})" if snaps else text
-        for text, snaps in crit.values()
+        _criterion_text(text, snaps, names, len(profiles) == 1) for text, snaps in crit.values()
     ]
+    crit_title = "SN-core criterion (line)" + (
+        f", on the {next(iter(profiles))}" if len(profiles) == 1 else ""
+    )
     legend_outside(
         fig,
         ax,
         [
             ("CE$\\nu$NS projections: " + ", ".join(sorted(det_sets)), det_h, det_t),
+            ("limits from data (grey, excluded above)", data_h, data_t),
             ("SN core (colour)", sn_h, sn_t),
-            ("SN-core criterion (line)", crit_h, crit_t),
+            (crit_title, crit_h, crit_t),
+            ("SN core: excluded regions", region_h, region_t),
         ],
-        fontsize=6.5,
+        fontsize=SUMMARY_FONTSIZE,
+        handlelength=3.2,
     )
     return fig

@@ -18,12 +18,14 @@ import xarray as xr
 
 from .bound_plots import COUPLING_LABEL, MEDIATOR
 
-#: fill grey, edge grey, hatch of the n-th experiment drawn
+#: fill grey, edge grey, hatch of the n-th experiment drawn. The edges are mid greys, lighter
+#: than the black legend samples of line styles (SN-core criteria on the summary figures), so
+#: that a data-limit edge does not read as a bound of another kind.
 GREYS: tuple[tuple[str, str, str | None], ...] = (
-    ("0.62", "0.30", None),
-    ("0.80", "0.45", None),
-    ("0.50", "0.15", "//"),
-    ("0.88", "0.55", "\\\\"),
+    ("0.62", "0.45", None),
+    ("0.80", "0.58", None),
+    ("0.50", "0.38", "//"),
+    ("0.88", "0.66", "\\\\"),
 )
 EDGE_STYLES = ("-", "--", "-.", ":")
 TOP = 1e3  # an interval open above is shaded to here (above every axis)

@@ -36,24 +36,27 @@ _CRITERION_COLOUR = {
     "nur_retrapping": "C3",
     "eos_indicative": "C4",
 }
-_RADIAL_STYLE = {
-    "tau_10s": "-.",
-    "tau_100s": (0, (1, 1)),
-    "n_scatter_1": "-",
-    "n_scatter_1_nux": "--",
-    "n_scatter_1_numu": "--",
-    "n_scatter_1_nutau": ":",
-}
-_LINESTYLES = ("-", "--", ":", "-.")
+
+
+#: Text size of legends and annotations of the SN-core figures [pt].
+FONTSIZE = 8.5
 
 
 def _plain_ticks(ax) -> None:
-    """Plain numbers (2, 3, 5) instead of 2x10^0 on a log axis spanning less than two decades."""
+    """Plain numbers (2, 3, 5, 7, 10, 15) on a log axis spanning less than two decades, with
+    labelled ticks across the whole range (a log axis alone labels only the decades and the
+    minor ticks under the next decade: nothing between 10 and 20)."""
     lo, hi = ax.get_ylim()
-    if lo > 0 and hi / lo < 100:
-        fmt = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
-        ax.yaxis.set_major_formatter(fmt)
-        ax.yaxis.set_minor_formatter(fmt)
+    if not (lo > 0 and hi / lo < 100):
+        return
+    for subs in ((1.0, 2.0, 5.0), (1.0, 1.5, 2.0, 3.0, 5.0, 7.0), np.arange(1.0, 10.0)):
+        locator = matplotlib.ticker.LogLocator(base=10, subs=subs)
+        inside = [t for t in locator.tick_values(lo, hi) if lo <= t <= hi]
+        if len(inside) >= 4:
+            break
+    ax.yaxis.set_major_locator(locator)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
 
 
 def positive(values) -> np.ndarray:
@@ -99,30 +102,60 @@ def _interval_mask(ds: xr.Dataset, sel: dict, grid: np.ndarray) -> np.ndarray:
     return inside.any(axis=-1)
 
 
-def _curve_label(curve: dict, ds: xr.Dataset, names: Mapping) -> str:
-    """Criterion in words on its snapshot (and the variant where the dataset has several)."""
-    sel = curve["sel"]
-    desc = str(
-        ds["criterion_description"].sel(criterion=sel["criterion"], snapshot=sel["snapshot"]).values
-    )
-    time = (
-        float(ds["snapshot_time"].sel(snapshot=sel["snapshot"])) if "snapshot_time" in ds else None
-    )
-    snap = labels.snapshot(sel["snapshot"], time, names)
-    text = f"{labels.criterion(sel['criterion'], desc)}; {snap}"
-    varying = [d for d in sel if d not in ("criterion", "snapshot") and ds.sizes.get(d, 1) > 1]
-    extra = labels.variant(sel, varying)
-    return text + (f" [{extra}]" if extra else "")
+def _snapshot_parts(ds: xr.Dataset, snap, names: Mapping) -> tuple[str, str]:
+    """(profile label, "t_pb = 5 s") of a snapshot of ``ds`` (the time part may be empty)."""
+    time = float(ds["snapshot_time"].sel(snapshot=snap)) if "snapshot_time" in ds else None
+    base = labels.snapshot(snap, None, names)
+    full = labels.snapshot(snap, time, names)
+    return base, full[len(base) :].lstrip(", ")
+
+
+def _criterion_text(ds: xr.Dataset, crit, snap) -> str:
+    desc = str(ds["criterion_description"].sel(criterion=crit, snapshot=snap).values)
+    return labels.criterion(crit, desc)
+
+
+def quoted_excluded_mask(c21: xr.Dataset, grid: np.ndarray) -> np.ndarray | None:
+    """Boolean (coupling grid, mass): excluded by a quoted diffusion-time criterion
+    (:data:`SHADED_CRITERIA`); None where the dataset has no excluded intervals or none is
+    quoted."""
+    if "excluded_lower" not in c21 or "headline" not in c21:
+        return None
+    union = None
+    for curve in headline_curves(c21):
+        if curve["criterion"] in SHADED_CRITERIA:
+            mask = _interval_mask(c21, curve["sel"], grid)
+            union = mask if union is None else union | mask
+    return union
+
+
+def _excluded_grid(c21: xr.Dataset) -> np.ndarray:
+    """Coupling grid of the excluded raster: a decade under the lowest excluded coupling to
+    two decades above the examined range."""
+    top = float(c21.attrs.get("coupling_max", np.nan))
+    low = c21["excluded_lower"].values
+    finite = low[np.isfinite(low) & (low > 0)]
+    lo = finite.min() / 10 if finite.size else 1e-12
+    hi = top if np.isfinite(top) else 1.0
+    return np.geomspace(lo, hi * 100, 600)
+
+
+#: Line style of [C21]'s own energy prescriptions (thin reference curves), in order of first
+#: appearance; the quoted curves are solid and thick.
+REFERENCE_STYLES = ((0, (4, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)), (0, (2, 1)))
+QUOTED_LW, REFERENCE_LW = 2.0, 1.0
 
 
 def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
     """SN-core bounds of one model, both methods (module docstring); returns the figure.
 
-    The region the quoted [C21] diffusion-time criteria exclude is shaded (one opaque raster), the
-    disfavoured nu_R free-streaming band of the LNC scalar hatched; the legend sits outside
-    the axes in three groups (quoted curves, [C21]'s own choice, radial method).
+    The region the quoted [C21] diffusion-time criteria exclude is shaded (one opaque raster),
+    the disfavoured nu_R free-streaming band of the LNC scalar hatched. Colour = criterion
+    ([C21]) or profile ([ST21]); line style = energy prescription ([C21]: quoted thick and
+    solid, [C21]'s own choices thin, one style each) or criterion ([ST21], with markers). The
+    legend sits outside the axes with one entry per criterion, prescription and profile.
     """
-    from .bound_plots import _edges, legend_outside
+    from .bound_plots import _edges, criterion_style, legend_outside
 
     names = style.get("labels") or {}
     fig, ax = plt.subplots(
@@ -131,39 +164,42 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
     ax.set(xscale="log", yscale="log")
     mass = c21["mass"].values
     seen: dict[str, int] = {}
-    quoted_h, quoted_t, ref_h, ref_t = [], [], [], []
-    band_h, band_t = [], []
-    grid = None
-    union = None
-    for curve in headline_curves(c21):
+    curves = headline_curves(c21) if "headline" in c21 else []
+    bases = {_snapshot_parts(c21, c["snapshot"], names)[0] for c in curves}
+    quoted_h, quoted_t, region_h, region_t, key_h, key_t = [], [], [], [], [], []
+    quoted_variants: list[str] = []
+    for curve in curves:
         crit = curve["criterion"]
         k = seen.get(crit, 0)
         seen[crit] = k + 1
+        colour = _CRITERION_COLOUR.get(crit, "k")
         (h,) = ax.plot(
             mass,
             positive(curve["bound"]),
-            color=_CRITERION_COLOUR.get(crit, "k"),
-            ls=_LINESTYLES[k % len(_LINESTYLES)],
-            lw=1.8,
+            color=colour,
+            ls="-",
+            marker=(None, "o", "s", "^")[k % 4],
+            markevery=0.1,
+            lw=QUOTED_LW,
             zorder=3,
         )
+        base, time = _snapshot_parts(c21, curve["snapshot"], names)
+        when = time if len(bases) == 1 and time else (f"{base}, {time}" if time else base)
         quoted_h.append(h)
-        quoted_t.append(_curve_label(curve, c21, names))
-        band = _medium_band(ax, c21, curve["sel"], h.get_color())
-        if band is not None and not band_h:
-            band_h.append(band)
+        quoted_t.append(f"{_criterion_text(c21, crit, curve['snapshot'])} ({when})")
+        varying = [d for d in curve["sel"] if d not in ("criterion", "snapshot")]
+        variant = labels.variant(curve["sel"], [d for d in varying if c21.sizes.get(d, 1) > 1])
+        if variant not in quoted_variants:
+            quoted_variants.append(variant)
+        band = _medium_band(ax, c21, curve["sel"], colour)
+        if band is not None and not any(t.startswith("nuclear-model") for t in region_t):
+            region_h.append(band)
             media = ", ".join(labels.medium(m, names) for m in c21["medium"].values)
-            band_t.append(f"nuclear-model band: min–max over {media}")
-        if "excluded_lower" in c21 and crit in SHADED_CRITERIA:
-            if grid is None:
-                top = float(c21.attrs.get("coupling_max", np.nan))
-                low = c21["excluded_lower"].values
-                finite = low[np.isfinite(low) & (low > 0)]
-                lo = finite.min() / 10 if finite.size else 1e-12
-                hi = top if np.isfinite(top) else 1.0
-                grid = np.geomspace(lo, hi * 100, 600)
-                union = np.zeros((grid.size, mass.size), bool)
-            union |= _interval_mask(c21, curve["sel"], grid)
+            region_t.append(f"nuclear-model band: min–max over {media}")
+    union = None
+    if curves and "excluded_lower" in c21:
+        grid = _excluded_grid(c21)
+        union = quoted_excluded_mask(c21, grid)
     if union is not None and union.any():
         ax.pcolormesh(
             _edges(mass),
@@ -174,34 +210,31 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
             zorder=0.5,
             rasterized=True,
         )
-        quoted_h.append(matplotlib.patches.Patch(color="#e3e3e3"))
-        quoted_t.append(r"excluded by the quoted $\Delta t$ criteria")
+        region_h.append(matplotlib.patches.Patch(color="#e3e3e3"))
+        region_t.append(r"excluded by the quoted $\Delta t$ criteria")
+    if "nur_band_lower" in c21:
+        region_h += _draw_nur_band(ax, c21)
+        region_t += [r"$\nu_R$ free streaming disfavoured (Eqs. 24, 26)"] * (
+            len(region_h) - len(region_t)
+        )
+    if quoted_h:
+        key_h.append(matplotlib.lines.Line2D([], [], color="k", lw=QUOTED_LW))
+        key_t.append("quoted" + (f": {', '.join(v for v in quoted_variants if v)}"))
+    ref_styles: dict[str, object] = {}
     for sel, da in _reference_curves(c21):
         extra = labels.variant(sel, ("energy_choice", "weighting"))
-        (h,) = ax.plot(
+        if extra not in ref_styles:
+            ls = REFERENCE_STYLES[len(ref_styles) % len(REFERENCE_STYLES)]
+            ref_styles[extra] = ls
+            key_h.append(matplotlib.lines.Line2D([], [], color="k", lw=REFERENCE_LW, ls=ls))
+            key_t.append(f"[C21]'s own choice: {extra}")
+        ax.plot(
             mass,
             positive(da),
             color=_CRITERION_COLOUR.get(str(sel["criterion"]), "k"),
-            lw=0.8,
-            ls=(0, (4, 2)),
+            lw=REFERENCE_LW,
+            ls=ref_styles[extra],
             zorder=2,
-        )
-        ref_h.append(h)
-        desc = str(
-            c21["criterion_description"]
-            .sel(criterion=sel["criterion"], snapshot=sel["snapshot"])
-            .values
-        )
-        snap = sel["snapshot"]
-        time = float(c21["snapshot_time"].sel(snapshot=snap)) if "snapshot_time" in c21 else None
-        ref_t.append(
-            f"{labels.criterion(sel['criterion'], desc)}; "
-            f"{labels.snapshot(snap, time, names)} [{extra}]"
-        )
-    if "nur_band_lower" in c21:
-        quoted_h += _draw_nur_band(ax, c21)
-        quoted_t += [r"$\nu_R$ free streaming disfavoured (Eqs. 24, 26)"] * (
-            len(quoted_h) - len(quoted_t)
         )
     if "not_applicable" in c21.attrs:
         ax.text(
@@ -214,27 +247,29 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
             ),
             transform=ax.transAxes,
             ha="center",
-            fontsize=8,
+            fontsize=FONTSIZE,
             wrap=True,
         )
-    prof_h, prof_t, crit_h, crit_t = _draw_radial(ax, st21, style, names)
+    prof_h, prof_t, crit_h, crit_t = _draw_radial(ax, st21, style, names, criterion_style)
     _fit_ylim(ax, float(c21.attrs.get("coupling_max", np.nan)))
-    ax.set(
-        xlabel="mediator mass [MeV]",
-        ylabel=ylabel,
-        title=f"SN-core bounds: {c21.attrs.get('model_title', c21.attrs.get('model'))}, "
+    ax.set(xlabel="mediator mass [MeV]", ylabel=ylabel)
+    ax.set_title(
+        f"SN-core bounds: {c21.attrs.get('model_title', c21.attrs.get('model'))}\n"
         f"criteria on {labels.species(c21.attrs.get('observed_species'), names)}",
+        fontsize=10,
     )
+    shell = "[C21] shell method" + (f" on the {next(iter(bases))}" if len(bases) == 1 else "")
     legend_outside(
         fig,
         ax,
         [
-            ("[C21] shell method, quoted", quoted_h + band_h, quoted_t + band_t),
-            ("[C21]'s own energy choice (thin)", ref_h, ref_t),
+            (f"{shell}: criterion (colour)", quoted_h, quoted_t),
+            ("[C21] energy prescription (line)", key_h, key_t),
+            ("regions", region_h, region_t),
             ("[ST21] radial method: profile (colour)", prof_h, prof_t),
-            ("[ST21] criterion (line)", crit_h, crit_t),
+            ("[ST21] criterion (line, marker)", crit_h, crit_t),
         ],
-        fontsize=6,
+        fontsize=FONTSIZE,
     )
     return fig
 
@@ -267,8 +302,9 @@ def _fit_ylim(ax, coupling_max: float) -> None:
     ax.set_ylim(ys.min() / 3, top)
 
 
-def _draw_radial(ax, st21: xr.Dataset, style: Mapping, names: Mapping):
-    """[ST21] radial bounds: colour = profile, line style = criterion (legend handles)."""
+def _draw_radial(ax, st21: xr.Dataset, style: Mapping, names: Mapping, criterion_style):
+    """[ST21] radial bounds: colour = profile, line style and marker = criterion (the summary
+    figures' :func:`lightmed.bound_plots.criterion_style`); returns the legend handles."""
     profiles = list(st21["snapshot"].values) if "snapshot" in st21.dims else []
     colours = plt.get_cmap(style.get("colormap", "viridis"))(
         np.linspace(0.25, 0.9, max(len(profiles), 1))
@@ -285,25 +321,32 @@ def _draw_radial(ax, st21: xr.Dataset, style: Mapping, names: Mapping):
                 sel["mass"],
                 positive(sel["coupling_bound"].sel(criterion=c)),
                 color=colour,
-                ls=_RADIAL_STYLE.get(key, "-"),
                 lw=1.0,
+                markersize=4,
+                markerfacecolor="none",
+                **criterion_style(key),
             )
             drawn = True
             desc = str(sel["criterion_description"].sel(criterion=c).values)
             crit.setdefault(key, labels.criterion(key, desc))
         if drawn:
             time = float(sel["snapshot_time"]) if "snapshot_time" in sel else None
-            prof_h.append(matplotlib.lines.Line2D([], [], color=colour, lw=2))
+            prof_h.append(matplotlib.lines.Line2D([], [], color=colour, lw=2.5))
             prof_t.append(labels.snapshot(prof, time, names))
-    crit_h = [
-        matplotlib.lines.Line2D([], [], color="0.3", ls=_RADIAL_STYLE.get(c, "-"), lw=1.0)
-        for c in crit
-    ]
+    crit_h = []
+    for c in crit:
+        line = {k: v for k, v in criterion_style(c).items() if k != "markevery"}
+        crit_h.append(
+            matplotlib.lines.Line2D(
+                [], [], color="k", lw=1.0, markersize=4, markerfacecolor="none", **line
+            )
+        )
     return prof_h, prof_t, crit_h, list(crit.values())
 
 
-def _draw_nur_band(ax, c21: xr.Dataset) -> list:
-    """Hatch the disfavoured nu_R band of every quoted entry; returns the legend handles."""
+def _draw_nur_band(ax, c21: xr.Dataset, colour="C2", zorder: float = 1) -> list:
+    """Hatch the disfavoured nu_R band of every quoted entry (between the nu_R emission and
+    the re-trapping line, nothing above); returns the legend handles."""
     flags = c21["headline"].sel(criterion="nur_conversion")
     band_lo, band_hi = c21["nur_band_lower"], c21["nur_band_upper"]
     stacked = flags.stack(entry=list(flags.dims))
@@ -315,10 +358,10 @@ def _draw_nur_band(ax, c21: xr.Dataset) -> list:
             positive(band_lo.sel(sel)),
             positive(band_hi.sel(sel)),
             facecolor="none",
-            edgecolor="C2",
+            edgecolor=colour,
             hatch="////",
             lw=0,
-            zorder=1,
+            zorder=zorder,
         )
         handles.append(h)
     return handles[:1]
@@ -345,7 +388,8 @@ def plot_mfp_ratio(
     size = (style["width_in"] * 0.8 * max(len(models), 1), style["height_in"])
     sel = {}
     fig1, axes1 = plt.subplots(1, len(models), figsize=size, sharey=True, squeeze=False)
-    fig2, axes2 = plt.subplots(1, len(models), figsize=size, sharey=True, squeeze=False)
+    # own y range per panel: the contributions of two models differ by a factor of a few
+    fig2, axes2 = plt.subplots(1, len(models), figsize=size, squeeze=False)
     for ax, ax2, (model, ds) in zip(axes1[0], axes2[0], models.items(), strict=True):
         title, coupling = titles[model]
         if "weighting" in ds.dims:
@@ -374,12 +418,12 @@ def plot_mfp_ratio(
         )
         _plain_ticks(ax)
         ax.legend(  # below the axes: the curves fill the panel
-            fontsize=7,
+            fontsize=FONTSIZE,
             ncol=4,
             loc="upper center",
             bbox_to_anchor=(0.5, -0.16),
             title="shell 1 = innermost",
-            title_fontsize=7,
+            title_fontsize=FONTSIZE,
             frameon=False,
         )
         inner = ds.isel(shell=0)
@@ -399,10 +443,11 @@ def plot_mfp_ratio(
             xlabel="mediator mass [MeV]",
             title=f"{title}\ninnermost shell, {snap_text}, {species_text}",
         )
-        ax2.legend(fontsize=8)
+        ax2.legend(fontsize=FONTSIZE)
         _plain_ticks(ax2)
     axes1[0][0].set_ylabel(r"$\lambda_k / \lambda^0_k$ [1]  (in-medium / vacuum-like)")
     for fig in (fig1, fig2):
         fig.set_layout_engine("constrained")
-    axes2[0][0].set_ylabel(r"$\lambda / \lambda^0$ per contribution [1]")
+    for ax2 in axes2[0]:
+        ax2.set_ylabel(r"$\lambda / \lambda^0$ per contribution [1]")
     return fig1, fig2
