@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.patches
 import numpy as np
 import pytest
 import xarray as xr
@@ -81,7 +82,37 @@ def test_spectra_figure_panels_and_legend(figures):
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert texts[0] == "Standard Model" and len(texts) == 1 + 2 + 2  # SM, models, masses
     assert texts[-1] == "mediator mass 100 MeV"
+    assert "$3\\times10^{-5}$" in texts[1] and "e-05" not in texts[1]
     plt.close(fig)
+
+
+def test_spectra_sm_drawn_on_top_and_y_axis_follows_the_data(figures):
+    """A heavy mediator's spectrum equals the SM: the SM (black) must not be hidden under it,
+    and the log y axis spans what is drawn in the panel, not 5 decades below the SM peak."""
+    import matplotlib.pyplot as plt
+
+    fig = rp.plot_spectra([rates()], figures, [1.0, 100.0], 3e-5, {})
+    ax = fig.axes[0]
+    steps = [a for a in ax.patches if isinstance(a, matplotlib.patches.StepPatch)]
+    black = [a for a in steps if a.get_edgecolor()[:3] == (0.0, 0.0, 0.0)]
+    assert len(black) == 1 and len(steps) == 1 + 2 * 2
+    sm = black[0]
+    assert all(sm.get_zorder() > a.get_zorder() for a in steps if a is not sm)
+    assert all(sm.get_linewidth() < a.get_linewidth() for a in steps if a is not sm)
+    x_max = ax.get_xlim()[1]
+    shown = np.concatenate([a.get_data().values[a.get_data().edges[:-1] < x_max] for a in steps])
+    shown = shown[shown > 0]
+    low, high = ax.get_ylim()
+    assert low <= shown.min() and high >= shown.max()
+    assert low >= shown.min() / 10 and high <= shown.max() * 10
+    plt.close(fig)
+
+
+def test_power_text():
+    assert rp.power_text(3e-5) == "3\\times10^{-5}"
+    assert rp.power_text(1e-3) == "10^{-3}"
+    assert rp.power_text(9.99e-4) == "10^{-3}"
+    assert rp.power_text(0.5) == "0.5" and rp.power_text(0.0) == "0"
 
 
 def test_regimes_figure_one_panel_per_model(figures):

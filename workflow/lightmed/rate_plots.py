@@ -3,7 +3,8 @@ regimes (Fig. 12), drawn by the rule plot_rates.
 
 Spectra: colour = mediator mass, line style = model (every detector model of the rates
 artifacts), for up to two targets (the first detectors with 100 % efficiency, in config order);
-each panel ends where the SM spectrum ends. Mass regimes: N(g)/N_SM per model; a linear axis
+each panel ends where the SM spectrum ends, its y axis holds what is drawn there, and the SM
+is drawn on top. Mass regimes: N(g)/N_SM per model; a linear axis
 where the ratios are O(1). Labels come from the registries (lightmed.models).
 """
 
@@ -19,6 +20,7 @@ from .errors import ConfigError
 from .models import get_model, labels
 
 STYLES = ("-", "--", ":", "-.")
+SM_LW, SPECTRUM_LW = 1.1, 1.8  # the SM on top, thinner: equal spectra show as a rim
 
 
 _COEFFICIENTS: dict = {}
@@ -81,9 +83,36 @@ def order_one(ratios) -> bool:
     return bool(values.size) and values.max() / values.min() < 4
 
 
+def power_text(x: float) -> str:
+    """``x`` as mathtext in powers of ten (``3\\times10^{-5}``, ``10^{-3}``; 0.5 stays 0.5)."""
+    if x == 0 or not np.isfinite(x) or 1e-2 <= abs(x) < 1e3:
+        return f"{x:g}"
+    exp = int(np.floor(np.log10(abs(x))))
+    mantissa = f"{x / 10.0**exp:.2g}"
+    if mantissa == "10":
+        mantissa, exp = "1", exp + 1
+    return f"10^{{{exp}}}" if mantissa == "1" else f"{mantissa}\\times10^{{{exp}}}"
+
+
+def visible_limits(curves, edges, x_max, pad=2.5):
+    """(low, high) of a log y axis holding every positive value of ``curves`` (per bin of
+    ``edges``) in the bins that start below ``x_max``, padded by ``pad`` either side."""
+    shown = edges[:-1] < x_max
+    values = np.concatenate([np.asarray(c)[shown] for c in curves])
+    values = values[np.isfinite(values) & (values > 0)]
+    if not values.size:
+        return None
+    return values.min() / pad, values.max() * pad
+
+
 def plot_spectra(files, figures, masses_mev, g, names):
     """Recoil spectra, SM (black) and with mediators at coupling ``g`` (colour = mass, line
-    style = model), one panel per source (rows) and target (columns, the first two)."""
+    style = model), one panel per source (rows) and target (columns, the first two).
+
+    The SM is drawn last and thinner, so it stays visible where a mediator spectrum equals
+    it (heavy masses): those show as a coloured rim around the black line. The y axis holds
+    the drawn values inside the panel's energy range.
+    """
     targets = list(dict.fromkeys(ds.attrs["target"] for ds in files))[:2]
     sources = list(dict.fromkeys(ds.attrs["neutrino_source"] for ds in files))
     size = (figures["width_in"] * 1.6 + 1.8, figures["height_in"] * 0.55 * len(sources))
@@ -101,29 +130,38 @@ def plot_spectra(files, figures, masses_mev, g, names):
             edges = ds.recoil_edges.values
             models = [str(m) for m in ds.model.values]
             sm = spectrum(ds, models[0], 1.0, 0.0)
-            ax.stairs(sm, edges, color="k", lw=2.2, baseline=None)
-            top = sm.max()
+            drawn = [sm]
             for c, m in zip(colours, masses_mev, strict=True):
                 for k, model in enumerate(models):
                     bsm = spectrum(ds, model, m, g)
-                    top = max(top, bsm.max())
+                    drawn.append(bsm)
                     ax.stairs(
-                        bsm, edges, color=c, ls=STYLES[k % len(STYLES)], lw=1.3, baseline=None
+                        bsm,
+                        edges,
+                        color=c,
+                        ls=STYLES[k % len(STYLES)],
+                        lw=SPECTRUM_LW,
+                        baseline=None,
+                        zorder=2,
                     )
+            ax.stairs(sm, edges, color="k", lw=SM_LW, baseline=None, zorder=3, label="SM")
+            x_max = min(data_end(sm, edges), 40)
+            ax.set_xlim(0, x_max)
             ax.set_yscale("log")
-            ax.set_ylim(sm.max() * 1e-5, top * 5)
-            ax.set_xlim(0, min(data_end(sm, edges), 40))
+            limits = visible_limits(drawn, edges, x_max)
+            if limits:
+                ax.set_ylim(*limits)
             unit = "burst$^{-1}$" if ds.attrs["spectrum_kind"] == "fluence" else "yr$^{-1}$"
             ax.set_ylabel(f"dN/dE$_r$ [t$^{{-1}}$ keV$^{{-1}}$ {unit}]", fontsize="small")
             ax.set_title(f"{labels.source(src, names)}, {target}", fontsize="small")
     for ax in axes[-1]:
         ax.set_xlabel("nuclear recoil energy $E_r$ [keV]")
-    handles = [matplotlib.lines.Line2D([], [], color="k", lw=2.2)]
+    handles = [matplotlib.lines.Line2D([], [], color="k", lw=SM_LW)]
     texts = ["Standard Model"]
     for k, model in enumerate(models):
         title, coupling = model_text(model)
         handles.append(matplotlib.lines.Line2D([], [], color="0.3", ls=STYLES[k % len(STYLES)]))
-        texts.append(f"{title}, ${coupling}$ = {g:g}")
+        texts.append(f"{title}, ${coupling}$ = ${power_text(g)}$")
     for c, m in zip(colours, masses_mev, strict=True):
         handles.append(matplotlib.lines.Line2D([], [], color=c, lw=2))
         texts.append(f"mediator mass {m:g} MeV")
