@@ -10,7 +10,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from lightmed.bound_plots import plot_summary, save  # noqa: E402
-from lightmed.constraint_plots import label_of, plot_constraints, shade_constraints  # noqa: E402
+from lightmed.constraint_plots import (  # noqa: E402
+    best_fit_line,
+    label_of,
+    plot_constraints,
+    shade_constraints,
+)
 from lightmed.constraints import Scan  # noqa: E402
 from lightmed.constraints.scan import scan_dataset  # noqa: E402
 
@@ -56,8 +61,9 @@ def test_constraints_figure_and_summary_hook(tmp_path):
         artifact("XENON1T (2019)", 5e-5, year=2019),
     ]
     fig = plot_constraints("vector", arts, STYLE)
-    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert "COHERENT CsI (2017): data, 90% CL" in texts and "XENON1T (2019): data, 90% CL" in texts
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "COHERENT CsI (2017):\ndata, 90% CL" in texts
+    assert "XENON1T (2019):\ndata, 90% CL" in texts
     save(fig, [str(tmp_path / "constraints_vector.png")], STYLE)
     assert (tmp_path / "constraints_vector.png").stat().st_size > 5000
     # summary: the scalar axis maps g -> Y = sqrt(13.8) g, also for the shading
@@ -66,4 +72,57 @@ def test_constraints_figure_and_summary_hook(tmp_path):
     np.testing.assert_allclose(
         edge.get_ydata(), np.sqrt(13.8) * arts[0]["coupling_bound"].values, rtol=1e-12
     )
+    plt.close(fig)
+
+
+def branch_jump(ds):
+    """``ds`` (with an island) with its best fit in the island at the first 5 masses and
+    below the lowest excluded interval (lower branch) from then on, as the XENONnT vector
+    fit does above ~100 MeV."""
+    ds = ds.copy(deep=True)
+    lower, upper = ds["interval_lower"].values, ds["interval_upper"].values
+    best = np.sqrt(upper[:, 0] * lower[:, 1])
+    best[5:] = 0.5 * lower[5:, 0]
+    ds["best_fit"] = ("mass", best)
+    return ds
+
+
+def test_best_fit_line_breaks_where_the_branch_changes():
+    ds = branch_jump(artifact("A (2017)", 1e-5, island=True))
+    lower, upper = ds["interval_lower"].values, ds["interval_upper"].values
+    assert np.all(ds["best_fit"].values[:5] > upper[:5, 0])  # in the island
+    assert np.all(ds["best_fit"].values[:5] < lower[:5, 1])
+    mass, best = best_fit_line(ds)
+    assert mass.size == MASS.size + 1 and np.isnan(best[5]) and np.isnan(mass[5])
+    np.testing.assert_array_equal(best[np.isfinite(best)], ds["best_fit"].values)
+    # one branch: no break; a zero best fit (SM best) is not drawn
+    ds = artifact("B (2019)", 3e-5)
+    ds["best_fit"] = ("mass", np.where(MASS > 10, 0.0, 1e-6))
+    mass, best = best_fit_line(ds)
+    assert mass.size == MASS.size and np.isnan(best[MASS > 10]).all()
+
+    fig = plot_constraints("vector", [branch_jump(artifact("A (2017)", 1e-5, island=True))], STYLE)
+    dotted = [ln for ln in fig.axes[0].lines if ln.get_linestyle() == ":"]
+    assert len(dotted) == 1 and np.isnan(dotted[0].get_ydata()).sum() == 1
+    plt.close(fig)
+
+
+def test_constraints_figure_layout_best_fit_in_range_and_text_sizes():
+    """The legend sits outside the axes (README), the y axis holds a best fit below the
+    bound (else its legend entry points at nothing), labels and legend text >= 8 pt."""
+    ds = artifact("XENONnT (2024)", 3e-5, year=2024)
+    ds["best_fit"] = ("mass", 0.1 * ds["coupling_bound"].values)
+    fig = plot_constraints("bl_vector", [ds], STYLE, {"title": "B-L"})
+    ax = fig.axes[0]
+    assert ax.get_legend() is None and len(fig.legends) == 1
+    fig.canvas.draw()
+    assert fig.legends[0].get_window_extent().x0 >= ax.get_window_extent().x1
+    low, high = ax.get_ylim()
+    assert low <= ds["best_fit"].values.min() and high >= ds["coupling_bound"].values.max()
+    texts = fig.legends[0].get_texts()
+    assert any("best fit" in t.get_text() for t in texts)
+    assert min(t.get_fontsize() for t in texts) >= 8
+    assert all(t.get_fontsize() >= 8 for t in ax.texts)
+    ticks = ax.get_yticklabels()[0].get_fontsize()
+    assert ax.yaxis.label.get_fontsize() >= ticks
     plt.close(fig)

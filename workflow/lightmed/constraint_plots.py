@@ -5,7 +5,9 @@
   being above the bound; allowed islands above the lower edge stay white, their edges thin.
   The summary figures (lightmed.bound_plots.plot_summary) call it under their lines.
 * :func:`plot_constraints` compares the data limits of one model with each other
-  (results/figures/constraints_{model}).
+  (results/figures/constraints_{model}); the best fit is a dotted line, broken where it
+  changes branch (allowed region), and the y axis holds bounds and best fits. The legend
+  sits to the right of the axes.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ GREYS: tuple[tuple[str, str, str | None], ...] = (
 )
 EDGE_STYLES = ("-", "--", "-.", ":")
 TOP = 1e3  # an interval open above is shaded to here (above every axis)
+TEXT_PT = 8  # legend and annotations [pt]
+LEGEND_WIDTH_IN = 1.9  # the figure is this much wider than figures.width_in, for the legend
 
 
 def label_of(ds: xr.Dataset) -> str:
@@ -95,6 +99,20 @@ def shade_constraints(
     return handles
 
 
+def best_fit_line(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """(mass, best fit) to draw: NaN where the best fit is 0 (the SM fits best), and a NaN
+    point inserted between neighbouring masses whose best fits lie in different allowed
+    regions (below the lowest excluded interval, in the island above it, ...), so the line
+    breaks where the best fit jumps branch instead of joining the branches."""
+    mass = ds["mass"].values.astype(float)
+    best = ds["best_fit"].where(ds["best_fit"] > 0).values.astype(float)
+    upper = ds["interval_upper"].transpose("mass", "interval").values
+    with np.errstate(invalid="ignore"):
+        branch = np.sum(upper <= best[:, None], axis=1)  # excluded intervals below the fit
+    cut = np.flatnonzero(np.diff(branch) != 0) + 1
+    return np.insert(mass, cut, np.nan), np.insert(best, cut, np.nan)
+
+
 def _cl(ds: xr.Dataset) -> str:
     return f"{float(ds.attrs.get('confidence_level', 0.9)):.0%} CL"
 
@@ -106,14 +124,18 @@ def plot_constraints(
     labels: Mapping[str, str] | None = None,
 ):
     """The data limits of one model compared: shaded regions and their edges, one per
-    experiment, on the model's own axis coupling; the best fits as thin dotted lines."""
+    experiment, on the model's own axis coupling; the best fits as thin dotted lines (broken
+    where they change branch); the legend to the right of the axes."""
     labels = dict(labels or {})
-    fig, ax = plt.subplots(figsize=(style["width_in"], style["height_in"]))
+    fig, ax = plt.subplots(
+        figsize=(style["width_in"] + LEGEND_WIDTH_IN, style["height_in"]), layout="constrained"
+    )
     ax.set_xscale("log")
     ax.set_yscale("log")
     shades = shade_constraints(ax, artifacts, alpha=0.45)
     handles = []
     lows, highs, masses = [], [], []
+    any_best = False
     for n, ds in enumerate(artifacts):
         edge = GREYS[n % len(GREYS)][1]
         bound = ds["coupling_bound"].values
@@ -121,10 +143,13 @@ def plot_constraints(
             ds["mass"].values, bound, color=edge, lw=1.8, ls=EDGE_STYLES[n % 4], zorder=3
         )
         handles.append((shades[n], line))  # legend: the shading with its edge line
-        best = ds["best_fit"].where(ds["best_fit"] > 0).values
+        best_mass, best = best_fit_line(ds)
         if np.isfinite(best).any():
-            ax.plot(ds["mass"].values, best, color=edge, lw=0.8, ls=":", zorder=3)
-        lows.append(np.nanmin(bound) if np.isfinite(bound).any() else np.nan)
+            any_best = True
+            ax.plot(best_mass, best, color=edge, lw=0.8, ls=":", zorder=3)
+        shown = np.concatenate([bound, best])
+        shown = shown[np.isfinite(shown) & (shown > 0)]
+        lows.append(shown.min() if shown.size else np.nan)
         highs.append(np.nanmax(bound) if np.isfinite(bound).any() else np.nan)
         masses.append(ds["mass"].values)
     for ds in artifacts:  # point at the first allowed island (vector interference)
@@ -139,7 +164,7 @@ def plot_constraints(
                 xy=(ds["mass"].values[i], y),
                 xytext=(0.45, 0.62),
                 textcoords="axes fraction",
-                fontsize=7,
+                fontsize=TEXT_PT,
                 arrowprops={"arrowstyle": "->", "lw": 0.7, "color": "0.2"},
             )
             break
@@ -149,25 +174,27 @@ def plot_constraints(
     if np.isfinite(lows).any():
         ax.set_ylim(0.3 * np.nanmin(lows), min(30 * np.nanmax(highs), 1.0))
     ax.set_xlabel(f"${MEDIATOR.get(model, labels.get('mass', 'm'))}$ [MeV]")
-    ax.set_ylabel(COUPLING_LABEL.get(model) or labels.get("axis") or model, fontsize=8)
+    ylabel = COUPLING_LABEL.get(model) or labels.get("axis") or model
+    ax.set_ylabel(ylabel.replace("  (", "\n(", 1))  # symbol, then its meaning below
     title = labels.get("title", model)
-    ax.set_title(f"{title}: limits from real data (shaded = excluded, white = allowed)", fontsize=9)
-    if any(np.isfinite(ds["best_fit"].where(ds["best_fit"] > 0)).any() for ds in artifacts):
-        handles.append(plt.Line2D([], [], color="0.3", ls=":", lw=0.8, label="best fit $\\hat g$"))
+    ax.set_title(
+        f"{title}: limits from real data\n(shaded = excluded, white = allowed)", fontsize="medium"
+    )
+    texts = [f"{label_of(ds)}:\ndata, {_cl(ds)}" for ds in artifacts]
+    if any_best:
+        handles.append(plt.Line2D([], [], color="0.3", ls=":", lw=0.8))
+        texts.append("best fit $\\hat g$\n(where $\\hat g > 0$)")
     if not artifacts:
         ax.text(0.5, 0.5, "no data release configured", ha="center", transform=ax.transAxes)
-    legend = ax.legend(
-        handles=handles,
-        labels=[f"{label_of(ds)}: data, {_cl(ds)}" for ds in artifacts]
-        + (["best fit $\\hat g$"] if len(handles) > len(artifacts) else []),
-        fontsize=7,
-        loc="upper left",
-        frameon=True,
-        framealpha=0.95,
-        edgecolor="0.7",
-        handlelength=3.0,
-    )
-    legend.set_zorder(10)
+    if handles:
+        fig.legend(
+            handles,
+            texts,
+            loc="outside right upper",
+            fontsize=TEXT_PT,
+            frameon=False,
+            handlelength=3.0,
+        )
     if artifacts:
         ax.text(
             0.99,
@@ -176,7 +203,6 @@ def plot_constraints(
             transform=ax.transAxes,
             ha="right",
             va="bottom",
-            fontsize=6.5,
+            fontsize=TEXT_PT,
         )
-    fig.tight_layout()
     return fig

@@ -3,15 +3,18 @@ regimes (Fig. 12), drawn by the rule plot_rates.
 
 Spectra: colour = mediator mass, line style = model (every detector model of the rates
 artifacts), for up to two targets (the first detectors with 100 % efficiency, in config order);
-each panel ends where the SM spectrum ends. Mass regimes: N(g)/N_SM per model; a linear axis
-where the ratios are O(1). Labels come from the registries (lightmed.models).
+each panel ends where the SM spectrum ends, its y axis holds what is drawn there, and the SM
+is drawn on top. Mass regimes: N(g)/N_SM per recoil bin and model (steps: the artifacts are
+binned) at masses 1, 2, 5 x 10^k MeV, masses whose ratios coincide drawn once as one legend
+entry; a linear axis where the ratios are O(1). Labels come from the registries
+(lightmed.models).
 """
 
 from __future__ import annotations
 
-import matplotlib.colors
 import matplotlib.lines
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 import xarray as xr
 
@@ -19,6 +22,9 @@ from .errors import ConfigError
 from .models import get_model, labels
 
 STYLES = ("-", "--", ":", "-.")
+SM_LW, SPECTRUM_LW = 1.1, 1.8  # the SM on top, thinner: equal spectra show as a rim
+#: two mass-regime curves closer than this (relative, every bin) are drawn as one
+REGIME_RTOL = 0.01
 
 
 _COEFFICIENTS: dict = {}
@@ -81,9 +87,36 @@ def order_one(ratios) -> bool:
     return bool(values.size) and values.max() / values.min() < 4
 
 
+def power_text(x: float) -> str:
+    """``x`` as mathtext in powers of ten (``3\\times10^{-5}``, ``10^{-3}``; 0.5 stays 0.5)."""
+    if x == 0 or not np.isfinite(x) or 1e-2 <= abs(x) < 1e3:
+        return f"{x:g}"
+    exp = int(np.floor(np.log10(abs(x))))
+    mantissa = f"{x / 10.0**exp:.2g}"
+    if mantissa == "10":
+        mantissa, exp = "1", exp + 1
+    return f"10^{{{exp}}}" if mantissa == "1" else f"{mantissa}\\times10^{{{exp}}}"
+
+
+def visible_limits(curves, edges, x_max, pad=2.5):
+    """(low, high) of a log y axis holding every positive value of ``curves`` (per bin of
+    ``edges``) in the bins that start below ``x_max``, padded by ``pad`` either side."""
+    shown = edges[:-1] < x_max
+    values = np.concatenate([np.asarray(c)[shown] for c in curves])
+    values = values[np.isfinite(values) & (values > 0)]
+    if not values.size:
+        return None
+    return values.min() / pad, values.max() * pad
+
+
 def plot_spectra(files, figures, masses_mev, g, names):
     """Recoil spectra, SM (black) and with mediators at coupling ``g`` (colour = mass, line
-    style = model), one panel per source (rows) and target (columns, the first two)."""
+    style = model), one panel per source (rows) and target (columns, the first two).
+
+    The SM is drawn last and thinner, so it stays visible where a mediator spectrum equals
+    it (heavy masses): those show as a coloured rim around the black line. The y axis holds
+    the drawn values inside the panel's energy range.
+    """
     targets = list(dict.fromkeys(ds.attrs["target"] for ds in files))[:2]
     sources = list(dict.fromkeys(ds.attrs["neutrino_source"] for ds in files))
     size = (figures["width_in"] * 1.6 + 1.8, figures["height_in"] * 0.55 * len(sources))
@@ -101,29 +134,38 @@ def plot_spectra(files, figures, masses_mev, g, names):
             edges = ds.recoil_edges.values
             models = [str(m) for m in ds.model.values]
             sm = spectrum(ds, models[0], 1.0, 0.0)
-            ax.stairs(sm, edges, color="k", lw=2.2, baseline=None)
-            top = sm.max()
+            drawn = [sm]
             for c, m in zip(colours, masses_mev, strict=True):
                 for k, model in enumerate(models):
                     bsm = spectrum(ds, model, m, g)
-                    top = max(top, bsm.max())
+                    drawn.append(bsm)
                     ax.stairs(
-                        bsm, edges, color=c, ls=STYLES[k % len(STYLES)], lw=1.3, baseline=None
+                        bsm,
+                        edges,
+                        color=c,
+                        ls=STYLES[k % len(STYLES)],
+                        lw=SPECTRUM_LW,
+                        baseline=None,
+                        zorder=2,
                     )
+            ax.stairs(sm, edges, color="k", lw=SM_LW, baseline=None, zorder=3, label="SM")
+            x_max = min(data_end(sm, edges), 40)
+            ax.set_xlim(0, x_max)
             ax.set_yscale("log")
-            ax.set_ylim(sm.max() * 1e-5, top * 5)
-            ax.set_xlim(0, min(data_end(sm, edges), 40))
+            limits = visible_limits(drawn, edges, x_max)
+            if limits:
+                ax.set_ylim(*limits)
             unit = "burst$^{-1}$" if ds.attrs["spectrum_kind"] == "fluence" else "yr$^{-1}$"
             ax.set_ylabel(f"dN/dE$_r$ [t$^{{-1}}$ keV$^{{-1}}$ {unit}]", fontsize="small")
             ax.set_title(f"{labels.source(src, names)}, {target}", fontsize="small")
     for ax in axes[-1]:
         ax.set_xlabel("nuclear recoil energy $E_r$ [keV]")
-    handles = [matplotlib.lines.Line2D([], [], color="k", lw=2.2)]
+    handles = [matplotlib.lines.Line2D([], [], color="k", lw=SM_LW)]
     texts = ["Standard Model"]
     for k, model in enumerate(models):
         title, coupling = model_text(model)
         handles.append(matplotlib.lines.Line2D([], [], color="0.3", ls=STYLES[k % len(STYLES)]))
-        texts.append(f"{title}, ${coupling}$ = {g:g}")
+        texts.append(f"{title}, ${coupling}$ = ${power_text(g)}$")
     for c, m in zip(colours, masses_mev, strict=True):
         handles.append(matplotlib.lines.Line2D([], [], color=c, lw=2))
         texts.append(f"mediator mass {m:g} MeV")
@@ -131,48 +173,123 @@ def plot_spectra(files, figures, masses_mev, g, names):
     return fig
 
 
+def regime_masses(masses):
+    """The grid masses nearest (in log) to 1, 2 and 5 x 10^k inside the grid, ascending."""
+    masses = np.asarray(masses, float)
+    decades = range(int(np.floor(np.log10(masses.min()))), int(np.ceil(np.log10(masses.max()))))
+    wanted = [f * 10.0**k for k in decades for f in (1, 2, 5)] + [10.0 ** decades[-1] * 10]
+    wanted = [w for w in wanted if masses.min() / 1.01 <= w <= masses.max() * 1.01]
+    near = [int(np.argmin(np.abs(np.log(masses / w)))) for w in wanted]
+    return masses[sorted(set(near))]
+
+
+def families(curves, rtol=REGIME_RTOL):
+    """Runs of consecutive masses whose curves coincide: ``curves`` is one array per model
+    of shape (mass, recoil bin); a mass joins the run before it when, in every model, its
+    curve agrees with the run's first within ``rtol`` in every bin. Returns index lists."""
+    runs: list[list[int]] = []
+    for i in range(curves[0].shape[0]):
+        if runs and all(
+            np.allclose(c[i], c[runs[-1][0]], rtol=rtol, atol=0.0, equal_nan=True) for c in curves
+        ):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def mass_text(m: float) -> str:
+    """A grid mass in MeV to two significant digits, without exponent (0.0049, 200, 10000)."""
+    return f"{float(f'{m:.2g}'):g}" if m >= 1e-4 else f"{m:.2g}"
+
+
+def family_text(masses, run, n_masses, at_sm, rtol=REGIME_RTOL):
+    """Legend text of one run of coinciding masses (its mass range and, at the ends of the
+    grid, its regime)."""
+    lo, hi = mass_text(masses[run[0]]), mass_text(masses[run[-1]])
+    if len(run) == 1:
+        return f"{lo} MeV"
+    text = f"{lo}–{hi} MeV"
+    if at_sm:
+        return f"{text}: equal to the SM within {rtol:.0%}"
+    if run[0] == 0:
+        return f"{text}: light regime, curves coincide"
+    if run[-1] == n_masses - 1:
+        return f"{text}: heavy regime, curves coincide"
+    return f"{text}: curves coincide"
+
+
 def plot_regimes(files, figures, g, names):
-    """N(g)/N_SM against recoil energy per model (colour = mediator mass) for the CC SN on
-    the second target (or the first file)."""
+    """N(g)/N_SM per recoil bin against recoil energy, one panel per model, for the CC SN
+    on the second target (or the first file): mediator masses at 1, 2, 5 x 10^k MeV
+    (colour), each run of masses with coinciding ratios drawn once (light regime: m below
+    sqrt(2 m_T E_r), the top axis; heavy regime: above)."""
     target = list(dict.fromkeys(ds.attrs["target"] for ds in files))[:2][-1]
     ds = pick(files, "sn_ccsn", target) or files[0]
-    masses = ds.mass.values
     models = [str(m) for m in ds.model.values]
     fig, axes = plt.subplots(
         1,
         len(models),
-        figsize=(figures["width_in"] * 0.9 * len(models), figures["height_in"]),
+        figsize=(figures["width_in"] * 0.62 * len(models) + 2.6, figures["height_in"]),
         layout="constrained",
         squeeze=False,
     )
-    e = ds.recoil_energy.values
-    m_t = 931.5 * float(ds.attrs["mean_nucleus_a"])
-    cmap = plt.get_cmap(figures["colormap"])
-    ratios = {}
-    for model in models:
-        ratios[model] = [
-            (m, spectrum(ds, model, m, g) / spectrum(ds, model, m, 0.0))
-            for m in masses[:: max(1, masses.size // 12)]
-        ]
-    for ax, model in zip(axes[0], models, strict=True):
-        for m, ratio in ratios[model]:
-            ax.plot(
-                e, ratio, color=cmap(np.log10(m / masses[0]) / np.log10(masses[-1] / masses[0]))
+    edges = ds.recoil_edges.values
+    m_t = 931.5 * float(ds.attrs["mean_nucleus_a"])  # MeV
+    masses = regime_masses(ds.mass.values)
+    curves = [
+        np.array([spectrum(ds, model, m, g) / spectrum(ds, model, m, 0.0) for m in masses])
+        for model in models
+    ]
+    runs = families(curves)
+    colours = plt.get_cmap(figures["colormap"])(np.linspace(0, 0.85, len(runs)))
+    handles, texts = [], []
+    for n, run in enumerate(runs):
+        at_sm = all(np.allclose(c[run], 1.0, rtol=REGIME_RTOL, atol=0.0) for c in curves)
+        handles.append(matplotlib.lines.Line2D([], [], color=colours[n], lw=2))
+        texts.append(family_text(masses, run, masses.size, at_sm))
+    handles.append(matplotlib.lines.Line2D([], [], color="0.5", lw=0.8, ls=":"))
+    texts.append("Standard Model (ratio 1)")
+
+    def q_of(e_kev):
+        return np.sqrt(2 * m_t * np.maximum(e_kev, 1e-12) * 1e-3)
+
+    def e_of(q_mev):
+        return np.asarray(q_mev) ** 2 / (2 * m_t) * 1e3
+
+    for ax, model, ratio in zip(axes[0], models, curves, strict=True):
+        for n, run in enumerate(runs):  # lightest on top: the regime the figure is about
+            ax.stairs(
+                ratio[run[0]], edges, color=colours[n], lw=1.6, baseline=None, zorder=3 - n / 100
             )
         ax.axhline(1.0, color="0.5", lw=0.8, ls=":")
         ax.set_xscale("log")
-        ax.set_yscale("linear" if order_one([r for _, r in ratios[model]]) else "log")
+        ax.set_xlim(edges[0], edges[-1])
+        ax.set_yscale("linear" if order_one(list(ratio)) else "log")
         title, coupling = model_text(model)
+        ax.set_title(title)
         ax.set_xlabel("nuclear recoil energy $E_r$ [keV]")
-        ax.set_ylabel(f"N(${coupling}$ = {g:g}) / N$_{{\\rm SM}}$")
-        ax.set_title(
-            f"{title}\n{labels.source(ds.attrs['neutrino_source'], names)} in "
-            f"{labels.detector(ds.attrs['detector'], names)}: $m^2 = 2 m_T E_r$ at "
-            f"{np.sqrt(2 * m_t * e[0] * 1e-3):.1f}-{np.sqrt(2 * m_t * e[-1] * 1e-3):.0f} MeV",
-            fontsize="small",
-        )
-    sm = plt.cm.ScalarMappable(
-        cmap=figures["colormap"], norm=matplotlib.colors.LogNorm(masses[0], masses[-1])
+        ax.set_ylabel(f"N(${coupling}$ = ${power_text(g)}$) / N$_{{\\rm SM}}$")
+        top = ax.secondary_xaxis("top", functions=(q_of, e_of))
+        q_ticks = [q for q in (10, 20, 30, 50, 100, 200, 300, 500) if e_of(q) <= edges[-1]]
+        top.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(q_ticks))
+        top.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+        top.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        top.set_xlabel("crossover mass $\\sqrt{2 m_T E_r}$ [MeV]", fontsize="small")
+    fig.suptitle(
+        f"Mediator-mass regimes, {labels.source(ds.attrs['neutrino_source'], names)} in "
+        f"{labels.detector(ds.attrs['detector'], names)}\n"
+        "mediators far below the crossover mass (top axis) reshape the spectrum, "
+        "far above it only rescale it",
+        fontsize="medium",
     )
-    fig.colorbar(sm, ax=axes[0].tolist(), label="mediator mass [MeV]")
+    fig.legend(
+        handles,
+        texts,
+        loc="outside right upper",
+        fontsize="small",
+        frameon=False,
+        title="mediator mass",
+        title_fontsize="small",
+    )
     return fig
