@@ -11,7 +11,7 @@
 #
 # Phases: install packages (apt) -> configure + start munge/slurmctld/slurmd
 # (only those not already running) -> job venv -> copy workflow -> dry run ->
-# `snakemake --profile workflow/profiles/slurm --profile tests/slurm/profile`
+# `snakemake --profile workflow/profiles/slurm --profile tests/slurm/profile --workflow-profile none`
 # -> check that every non-local job ran inside SLURM -> second dry run must
 # report nothing to do. On exit (always) it cancels the SLURM jobs of this run
 # and stops exactly the daemons it started, by pid.

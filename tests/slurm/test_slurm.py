@@ -2,9 +2,9 @@
 
 Runs tests/slurm/run_slurm_test.sh, which installs slurm-wlm + munge with apt, starts
 munged/slurmctld/slurmd (only those not already running), runs
-``snakemake --profile workflow/profiles/slurm --profile tests/slurm/profile`` in a copy of
-the repository, checks that every non-local job ran inside SLURM and that a second
-invocation has nothing to do, and stops the daemons it started.
+``snakemake --profile workflow/profiles/slurm --profile tests/slurm/profile
+--workflow-profile none`` in a copy of the repository, checks that every non-local job ran
+inside SLURM and that a second invocation has nothing to do, and stops the daemons it started.
 
 Needs root and apt-get (Debian/Ubuntu); skipped otherwise or with LIGHTMED_SKIP_SLURM=1.
 Set-up on 2 cores: apt ~15 s, job venv ~60-80 s (warm pip cache; ~10 s once it exists),
