@@ -115,6 +115,18 @@ def _check_metadata(ds: xr.Dataset, path: str | os.PathLike) -> None:
         )
 
 
+def new_file_mode() -> int:
+    """The permission bits ``open(path, "w")`` would give a new file: 0o666 less the umask.
+
+    ``tempfile.mkstemp`` creates its file with 0o600 whatever the umask; a temporary file
+    renamed into place gets this mode first, so collaborators on a shared file system can read
+    results as they read the CSV tables and figures.
+    """
+    mask = os.umask(0o022)  # reading the umask means setting it; restored at once
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_artifact(
     ds: xr.Dataset,
     path: str | os.PathLike,
@@ -178,6 +190,7 @@ def write_artifact(
     os.close(fd)
     try:
         ds.to_netcdf(tmp, format="NETCDF4", engine="netcdf4", encoding=encoding)
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
