@@ -20,7 +20,7 @@ import numpy as np
 from .errors import InputError
 
 
-def _data_lines(path: Path, skip_lines: int, comments: str | None):
+def data_lines(path: Path, skip_lines: int, comments: str | None):
     """Yield ``(line number, fields text)`` of the rows numpy reads (comments/blanks skipped)."""
     with open(path, errors="replace") as fh:
         for number, line in enumerate(fh, start=1):
@@ -36,7 +36,7 @@ def line_of(
     path: str | os.PathLike, row: int, *, skip_lines: int = 0, comments: str | None = "#"
 ) -> int:
     """The line number (from 1) of data row ``row`` (from 0) of a table read by numpy."""
-    for i, (number, _) in enumerate(_data_lines(Path(path), skip_lines, comments)):
+    for i, (number, _) in enumerate(data_lines(Path(path), skip_lines, comments)):
         if i == row:
             return number
     raise IndexError(f"{path} has no data row {row}")
@@ -60,7 +60,7 @@ def diagnose(
     """What makes the table unreadable: ``"line N ..."`` for the first bad line, or None."""
     ncols = None
     first = None
-    for number, text in _data_lines(Path(path), skip_lines, comments):
+    for number, text in data_lines(Path(path), skip_lines, comments):
         fields = _split(text, delimiter)
         other = re.search(r"[;,\t|]", text)
         hint = (
