@@ -106,3 +106,28 @@ def test_logger_plugin_reports_an_interrupted_job_by_its_line(tmp_path):
     log = tmp_path / "job.log"
     log.write_text("2026 INFO lightmed: rule x\nlightmed: interrupted: rule x stopped\n")
     assert expected_error_line([log]) == "lightmed: interrupted: rule x stopped"
+
+
+def test_logger_plugin_prints_the_same_line_of_two_jobs_once(tmp_path, monkeypatch):
+    """Two jobs failing on one damaged input write the same line: the terminal shows it once."""
+    import io
+    import logging
+    from types import SimpleNamespace
+
+    from snakemake_interface_logger_plugins.common import LogEvent
+    from snakemake_logger_plugin_lightmed import LogHandler
+
+    monkeypatch.setenv("LIGHTMED_ONE_LINE_ERRORS", "")
+    handler = LogHandler.__new__(LogHandler)
+    logging.Handler.__init__(handler)
+    handler.common_settings = SimpleNamespace(verbose=False)
+    handler.__post_init__()
+    handler.stream = io.StringIO()
+    line = "lightmed: error: results/fluxes/solar.nc: not a readable NetCDF artifact (x)"
+    for job in ("plot_fluxes", "compute_rates"):
+        log = tmp_path / f"{job}.log"
+        log.write_text(f"INFO rule {job}\n{line}\n")
+        record = logging.LogRecord("snakemake", logging.ERROR, "", 0, "", None, None)
+        record.event, record.log = LogEvent.JOB_ERROR, [str(log)]
+        handler.emit(record)
+    assert handler.stream.getvalue().splitlines() == [line]

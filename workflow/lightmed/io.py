@@ -223,7 +223,11 @@ def read_artifact(
     try:
         ds = xr.load_dataset(path, engine="netcdf4", drop_variables=list(drop) or None)
     except Exception as exc:  # noqa: BLE001 - any reader failure is a bad artifact
-        raise ArtifactError(f"{path}: not a readable NetCDF artifact ({exc})") from exc
+        reason = " ".join(str(exc).split()) or exc.__class__.__name__
+        raise ArtifactError(
+            f"{path}: not a readable NetCDF artifact ({reason}); it is damaged: delete it and "
+            "run the same command again, Snakemake recomputes it and what depends on it"
+        ) from exc
     if stage is not None:
         expected = SCHEMAS[stage]
         found = ds.attrs.get("lightmed_schema")

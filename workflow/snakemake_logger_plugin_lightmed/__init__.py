@@ -10,7 +10,8 @@ unchanged, except:
 * a failed job whose log holds a ``lightmed: error:`` line (or ``lightmed: interrupted:``,
   a job stopped by Ctrl-C) is reported by that line alone (the log keeps the details); the
   script's ``CalledProcessError`` and the run's failure footer are dropped when every failure
-  was such an expected one;
+  was such an expected one; the same line of several jobs (one damaged input read by two
+  jobs) is printed once;
 * a config file that is not valid YAML is reported with its file, line and column
   (Snakemake's message names neither).
 
@@ -85,6 +86,7 @@ class LogHandler(LogHandlerBase):
         self.stream = sys.stderr
         self._pending: list[LogRecord] = []
         self._expected = 0
+        self._lines: set[str] = set()  # two jobs failing on one damaged input: one line
         self._unexpected = 0
         self._verbose = bool(getattr(self.common_settings, "verbose", False))
         if not self._verbose:
@@ -134,7 +136,9 @@ class LogHandler(LogHandlerBase):
                 if line is not None:
                     self._pending.clear()
                     self._expected += 1
-                    self._write(line)
+                    if line not in self._lines:
+                        self._lines.add(line)
+                        self._write(line)
                     return
                 self._unexpected += 1
                 self._flush_pending()
