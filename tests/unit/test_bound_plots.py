@@ -84,6 +84,45 @@ def test_external_limit_csv_needs_columns(tmp_path):
         bp.read_limit_csv(bad)
 
 
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (
+            "mass_mev,coupling\n1,1e-4\n10,abc\n",
+            r"line 3, column 'coupling': 'abc' is not a number",
+        ),
+        (
+            "# c\nmass,coupling\n\n1,1e-4\n10,-1e-3\n",
+            r"line 5, column 'coupling': '-1e-3' is not a",
+        ),
+        ("mass_mev,coupling\n1,nan\n", r"line 2, column 'coupling': 'nan' is not a finite number"),
+        (
+            "mass_mev,coupling\n0,1e-4\n",
+            r"line 2, column 'mass_mev': '0' is not a finite number > 0",
+        ),
+        ("mass_mev,coupling\n10,1e-4\n1,1e-3\n", r"line 3, column 'mass_mev': 1 MeV after 10 MeV"),
+        ("mass_mev,coupling\n1,2,3\n", r"line 2 has 3 fields where the header \(line 1\) has 2"),
+        ("mass_mev,coupling\n", "no data rows"),
+    ],
+)
+def test_external_limit_csv_values_are_checked(tmp_path, body, expected):
+    """A bad value would draw a broken figure (lost tick labels) or a zigzag: one line with the
+    file, its line and column and the fix instead."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text(body)
+    with pytest.raises(bp.InputError, match=expected) as err:
+        bp.read_limit_csv(bad)
+    assert str(err.value).startswith(f"{bad}: ") and "external_limits" in str(err.value)
+
+
+def test_external_limit_csv_reads_numbers_and_labels(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text('# digitised\nmass, coupling, label\n1, 1e-4, "a, b"\n2, 3e-4, "a, b" # ok\n')
+    df = bp.read_limit_csv(good)
+    assert df["mass_mev"].tolist() == [1.0, 2.0] and df["coupling"].tolist() == [1e-4, 3e-4]
+    assert df["label"][0] == "a, b"
+
+
 @pytest.fixture(scope="module")
 def config():
     from lightmed.config import validate_config

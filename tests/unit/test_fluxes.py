@@ -113,6 +113,29 @@ def test_solar_tables_bad_inputs(tmp_path):
         fluxes.solar_beta_spectra("SSM-1990")
 
 
+def test_solar_table_errors_name_the_line_and_the_fix(tmp_path):
+    """Lines of the file (comments and blanks counted), no numpy wording (``usecols``)."""
+    p = tmp_path / "b8.csv"
+    head = "\n# From Winter et al.\n\n"
+    p.write_text(head + "0.0, 0.0, 0\n0.1, 0.2, 0\n0.2; 0.7; 0\n")
+    with pytest.raises(InputError) as err:
+        fluxes.winter2006_8b(p)
+    message = str(err.value)
+    assert "line 6, column 1: '0.2; 0.7; 0' is not a number" in message
+    assert "separated by ',', not ';'" in message and "usecols" not in message
+    p.write_text(head + "0.0, 0.0, 0\n0.1, 0.2, 0\n0.2, 0.7\n")
+    with pytest.raises(InputError, match="line 6 has 2 column.s. where line 4 has 3"):
+        fluxes.winter2006_8b(p)
+    p.write_text(head + "0.0, 0.0, 0\n# c\n0.1, -0.2, 0\n")
+    with pytest.raises(InputError, match=r"negative spectral density -0.2 on line 6, column 2"):
+        fluxes.winter2006_8b(p)
+    p.write_text(head + "0.0, 0.0, 0\n0.2, 0.2, 0\n0.1, 0.7, 0\n")
+    with pytest.raises(
+        InputError, match=r"increasing \(line 6: E = 0.1 MeV after 0.2 MeV on line 5"
+    ):
+        fluxes.winter2006_8b(p)
+
+
 def test_atmospheric_bad_inputs(tmp_path):
     for n in fluxes.FLUKA_FILES.values():
         (tmp_path / n).write_text("20.0,0.01\n30.0,0.009\n")

@@ -105,3 +105,47 @@ def test_reader_drops_variables_on_request(tmp_path):
     ds = read_artifact(path, stage="profiles", required=("r_outer",), drop=("temperature",))
     assert "temperature" not in ds and "r_outer" in ds
     np.testing.assert_array_equal(read_artifact(path)["temperature"], [1.0, 2.0])
+
+
+def test_artifacts_get_the_mode_of_an_ordinary_new_file(tmp_path):
+    """mkstemp creates 0o600; the renamed artifact (and a store copy) must be 0o666 & ~umask."""
+    import os
+
+    from lightmed.store import ArtifactStore
+
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "x.nc"
+        write_artifact(_dataset(), path, stage="profiles", title="t", rule="r")
+        assert path.stat().st_mode & 0o777 == 0o644
+        store = ArtifactStore(tmp_path / "store")
+        stored = store.publish("ab" * 32, path)
+        assert stored.stat().st_mode & 0o777 == 0o644
+        os.umask(0o002)
+        copy = tmp_path / "copy" / "x.nc"
+        assert store.fetch("ab" * 32, copy)
+        assert copy.stat().st_mode & 0o777 == 0o664
+    finally:
+        os.umask(old)
+
+
+def test_damage_inside_compressed_data_names_the_file_and_the_fix(tmp_path):
+    """A header that opens but a damaged data chunk: the start-up check (header only) passes
+    it, the reader's one line names the file and what to do."""
+    from lightmed.smk.recovery import unreadable_reason
+
+    n = 20000
+    rng = np.random.default_rng(1)
+    ds = xr.Dataset({"temperature": ("shell", rng.random(n), {"units": "MeV", "long_name": "T"})})
+    path = tmp_path / "x.nc"
+    write_artifact(ds, path, stage="profiles", title="t", rule="r")
+    blob = bytearray(path.read_bytes())
+    at = len(blob) // 2
+    blob[at : at + 64] = bytes(b ^ 0xFF for b in blob[at : at + 64])
+    path.write_bytes(bytes(blob))
+    assert unreadable_reason(path) is None
+    with pytest.raises(ArtifactError) as err:
+        read_artifact(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: not a readable NetCDF artifact (")
+    assert "delete it and run the same command again" in message

@@ -48,3 +48,86 @@ def test_fast_exit_only_for_snakemake_jobs_that_ask(tmp_path, fast_exit, module,
     printed = proc.stdout.split()
     assert ("teardown" in printed) is not ends_early
     assert ("after" in printed) is not ends_early
+
+
+INTERRUPTED_JOB = """
+import os, signal, sys, time
+from lightmed.logs import run_rule
+
+class Snakemake:
+    pass
+
+Snakemake.__module__ = "snakemake.script"
+job = Snakemake()
+job.log, job.rule, job.wildcards = [sys.argv[1]], "solve_rmf", {"snapshot": "c21_t1s"}
+
+def main(snakemake, logger):
+    if sys.argv[2] == "numba":  # what a numba function returns when interrupted inside
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise SystemError("CPUDispatcher(<function _project>) returned a result with an "
+                              "exception set") from exc
+    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C
+    time.sleep(5)
+
+run_rule(main, job)
+"""
+
+
+@pytest.mark.parametrize("how", ["sigint", "numba"])
+@pytest.mark.parametrize("plugin", [False, True])
+def test_interrupted_job_ends_with_one_line_and_status_130(tmp_path, how, plugin):
+    """Ctrl-C (also wrapped by numba in a SystemError): no traceback, one line, status 130."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "workflow"), LIGHTMED_FAST_EXIT="1")
+    env.pop("LIGHTMED_ONE_LINE_ERRORS", None)
+    if plugin:  # the logger plugin prints the line from the log
+        env["LIGHTMED_ONE_LINE_ERRORS"] = "1"
+    log = tmp_path / "job.log"
+    proc = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_JOB, str(log), how],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 130, proc.stderr
+    line = (
+        "lightmed: interrupted: rule solve_rmf [snapshot=c21_t1s] stopped by Ctrl-C (SIGINT); "
+        "rerun the same command to resume"
+    )
+    assert proc.stderr.splitlines() == ([] if plugin else [line])
+    assert log.read_text().splitlines()[-1] == line and "Traceback" not in log.read_text()
+
+
+def test_logger_plugin_reports_an_interrupted_job_by_its_line(tmp_path):
+    from snakemake_logger_plugin_lightmed import expected_error_line
+
+    log = tmp_path / "job.log"
+    log.write_text("2026 INFO lightmed: rule x\nlightmed: interrupted: rule x stopped\n")
+    assert expected_error_line([log]) == "lightmed: interrupted: rule x stopped"
+
+
+def test_logger_plugin_prints_the_same_line_of_two_jobs_once(tmp_path, monkeypatch):
+    """Two jobs failing on one damaged input write the same line: the terminal shows it once."""
+    import io
+    import logging
+    from types import SimpleNamespace
+
+    from snakemake_interface_logger_plugins.common import LogEvent
+    from snakemake_logger_plugin_lightmed import LogHandler
+
+    monkeypatch.setenv("LIGHTMED_ONE_LINE_ERRORS", "")
+    handler = LogHandler.__new__(LogHandler)
+    logging.Handler.__init__(handler)
+    handler.common_settings = SimpleNamespace(verbose=False)
+    handler.__post_init__()
+    handler.stream = io.StringIO()
+    line = "lightmed: error: results/fluxes/solar.nc: not a readable NetCDF artifact (x)"
+    for job in ("plot_fluxes", "compute_rates"):
+        log = tmp_path / f"{job}.log"
+        log.write_text(f"INFO rule {job}\n{line}\n")
+        record = logging.LogRecord("snakemake", logging.ERROR, "", 0, "", None, None)
+        record.event, record.log = LogEvent.JOB_ERROR, [str(log)]
+        handler.emit(record)
+    assert handler.stream.getvalue().splitlines() == [line]

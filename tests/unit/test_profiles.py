@@ -208,6 +208,29 @@ def test_garching_format_errors(tmp_path):
         garching_profile(path)
 
 
+def test_garching_errors_name_the_file_line_without_numpy_hints(tmp_path):
+    """A cut file: the error names the line of the file (numpy counts data rows) and the fix,
+    not numpy's ``usecols`` hint; unphysical values name their line too."""
+    header = "# h\nshock radius= 1\n# cols\n# names\n# units\n"
+    row = " ".join(["1.0"] * 25)
+    path = tmp_path / "g.txt"
+    path.write_text(header + f"{row}\n\n# a comment\n{row.replace('1.0', '2.0', 1)}\n3.0 1\n")
+    with pytest.raises(InputError) as err:
+        garching_profile(path)
+    message = str(err.value)
+    assert "line 10 has 2 column(s) where line 6 has 25" in message
+    assert "usecols" not in message and "row" not in message
+    assert "restore the original file" in message
+    path.write_text(header + f"{row}\n\n{row.replace('1.0', '2.0', 1)}\n{row}\n")
+    with pytest.raises(InputError, match="line 9, column 'radius': radii must increase"):
+        garching_profile(path)
+    negative = row.split()
+    negative[0], negative[2] = "2.0", "-1.0"  # radius, density
+    path.write_text(header + f"{row}\n# c\n{' '.join(negative)}\n")
+    with pytest.raises(InputError, match="line 8, column 'density_g_cm3' = -1: must be > 0"):
+        garching_profile(path)
+
+
 def test_discretise_beyond_profile_is_clear(tmp_path):
     import xarray as xr
 

@@ -79,7 +79,11 @@ def test_malformed_flux_file_fails_with_one_line(tmp_path, shared_data):
     proc = run_snakemake(workdir, target, "--configfile", str(edited), check=False)
     assert proc.returncode != 0
     log = (workdir / "logs/ingest_flux/atmospheric.log").read_text()
-    message = "fluka/AtmNu_mu.txt: FLUKA table: energies must be strictly increasing"
+    message = (
+        "fluka/AtmNu_mu.txt: FLUKA table: energies must be strictly increasing (line 2: "
+        "E = 20 MeV after 20 MeV on line 1); sort the lines by energy and remove duplicates"
+    )
     assert message in log
-    assert f"{message}\n" in proc.stderr and "Traceback" not in log
+    assert proc.stderr.count(message) == 1 and f"{message}\n" in proc.stderr
+    assert "Traceback" not in log
     assert not (workdir / target).exists()

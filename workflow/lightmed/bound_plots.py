@@ -598,14 +598,74 @@ def _criterion_text(text: str, snaps: list, names: Mapping, times_only: bool) ->
 
 
 def read_limit_csv(path: str | Path) -> pd.DataFrame:
-    """External limit CSV: columns mass_mev (or mass) [MeV], coupling [1], optional label."""
-    df = pd.read_csv(path, comment="#")
-    df.columns = [c.strip().lower() for c in df.columns]
+    """External limit CSV: columns mass_mev (or mass) [MeV], coupling [1], optional label.
+
+    Drawn as one line in the file's row order on log axes, so every mass and coupling must be
+    a finite number > 0 and the masses must not decrease; anything else is a one-line
+    :class:`InputError` naming the file, its line and column and the fix.
+    """
+    import csv
+
+    from .text_table import data_lines, line_of
+
+    fix = (
+        "give every row a number > 0 (mass_mev [MeV], coupling [1]), rows in ascending mass, "
+        "'#' for comments (config sensitivity.external_limits)"
+    )
+    try:
+        df = pd.read_csv(path, comment="#", dtype=str, skipinitialspace=True, keep_default_na=False)
+    except FileNotFoundError:
+        raise InputError(
+            f"{path}: external limit CSV not found (check sensitivity.external_limits)"
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: external limit CSV is empty; {fix}") from None
+    except (ValueError, pd.errors.ParserError) as exc:
+        reason = " ".join(str(exc).split())
+        raise InputError(f"{path}: not a readable external limit CSV ({reason}); {fix}") from None
+    df.columns = [str(c).strip().lower() for c in df.columns]
     if "mass_mev" not in df and "mass" in df:
         df = df.rename(columns={"mass": "mass_mev"})
     missing = {"mass_mev", "coupling"} - set(df.columns)
     if missing:
         raise InputError(f"{path}: external limit CSV lacks column(s) {', '.join(missing)}")
+    if df.empty:
+        raise InputError(f"{path}: external limit CSV has no data rows; {fix}")
+    rows = data_lines(Path(path), 0, "#")
+    (first, header), *body = [
+        (n, next(csv.reader([text], skipinitialspace=True))) for n, text in rows
+    ]
+    for number, fields in body:  # pandas would take extra fields for an index
+        if len(fields) != len(header):
+            raise InputError(
+                f"{path}: line {number} has {len(fields)} fields where the header (line "
+                f"{first}) has {len(header)}; {fix}"
+            )
+
+    def line(row: int) -> int:  # the header is the first data line pandas reads
+        return line_of(path, row + 1)
+
+    for col in ("mass_mev", "coupling"):
+        raw = df[col].fillna("").astype(str).str.strip()
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        bad = np.flatnonzero(~(np.isfinite(values) & (values > 0)))
+        if bad.size:
+            i = int(bad[0])
+            text = repr(raw.iloc[i]) if raw.iloc[i] else "an empty cell"
+            what = "is not a finite number > 0"
+            if np.isnan(values[i]) and raw.iloc[i].lower() not in ("nan", "+nan", "-nan"):
+                what = "is not a number"
+            raise InputError(f"{path}: line {line(i)}, column '{col}': {text} {what}; {fix}")
+        df[col] = values
+    down = np.flatnonzero(np.diff(df["mass_mev"].to_numpy()) < 0)
+    if down.size:
+        i = int(down[0]) + 1
+        raise InputError(
+            f"{path}: line {line(i)}, column 'mass_mev': {df['mass_mev'].iloc[i]:g} MeV after "
+            f"{df['mass_mev'].iloc[i - 1]:g} MeV on line {line(i - 1)}; sort the rows by "
+            "ascending mass (the limit is drawn as one line in row order; config "
+            "sensitivity.external_limits)"
+        )
     return df
 
 

@@ -115,6 +115,18 @@ def _check_metadata(ds: xr.Dataset, path: str | os.PathLike) -> None:
         )
 
 
+def new_file_mode() -> int:
+    """The permission bits ``open(path, "w")`` would give a new file: 0o666 less the umask.
+
+    ``tempfile.mkstemp`` creates its file with 0o600 whatever the umask; a temporary file
+    renamed into place gets this mode first, so collaborators on a shared file system can read
+    results as they read the CSV tables and figures.
+    """
+    mask = os.umask(0o022)  # reading the umask means setting it; restored at once
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_artifact(
     ds: xr.Dataset,
     path: str | os.PathLike,
@@ -178,6 +190,7 @@ def write_artifact(
     os.close(fd)
     try:
         ds.to_netcdf(tmp, format="NETCDF4", engine="netcdf4", encoding=encoding)
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -210,7 +223,11 @@ def read_artifact(
     try:
         ds = xr.load_dataset(path, engine="netcdf4", drop_variables=list(drop) or None)
     except Exception as exc:  # noqa: BLE001 - any reader failure is a bad artifact
-        raise ArtifactError(f"{path}: not a readable NetCDF artifact ({exc})") from exc
+        reason = " ".join(str(exc).split()) or exc.__class__.__name__
+        raise ArtifactError(
+            f"{path}: not a readable NetCDF artifact ({reason}); it is damaged: delete it and "
+            "run the same command again, Snakemake recomputes it and what depends on it"
+        ) from exc
     if stage is not None:
         expected = SCHEMAS[stage]
         found = ds.attrs.get("lightmed_schema")

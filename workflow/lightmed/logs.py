@@ -2,16 +2,19 @@
 
 Rule scripts call :func:`run_rule` with their ``main(snakemake, logger)``; a
 :class:`~lightmed.errors.LightmedError` (an expected error: bad input, bad config, unreadable
-artifact) becomes a single ``lightmed: error: ...`` line in the log and exit status 1; anything
-else keeps its traceback in the log. The terminal shows the line once: the Snakemake logger
-plugin ``lightmed`` (``workflow/snakemake_logger_plugin_lightmed``, enabled by the profiles)
-prints it from the log, or, without that plugin, the script prints it to stderr.
+artifact) becomes a single ``lightmed: error: ...`` line in the log and exit status 1; an
+interrupt (Ctrl-C: ``KeyboardInterrupt``, also when numba wraps it in a ``SystemError``)
+becomes a single ``lightmed: interrupted: ...`` line and exit status 130; anything else keeps
+its traceback in the log. The terminal shows the line once: the Snakemake logger plugin
+``lightmed`` (``workflow/snakemake_logger_plugin_lightmed``, enabled by the profiles) prints it
+from the log, or, without that plugin, the script prints it to stderr.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import time
 import traceback
@@ -23,6 +26,10 @@ from .errors import LightmedError
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 #: First characters of the one-line message of an expected error in a job log.
 ERROR_MARKER = "lightmed: error: "
+#: First characters of the one line of a job stopped by Ctrl-C (SIGINT) in its log.
+INTERRUPT_MARKER = "lightmed: interrupted: "
+#: Exit status of a job stopped by Ctrl-C: the shell's convention, 128 + SIGINT.
+INTERRUPT_STATUS = 130
 #: Set in the environment of jobs whose run shows ERROR_MARKER lines itself (logger plugin).
 TERMINAL_ENV = "LIGHTMED_ONE_LINE_ERRORS"
 #: First characters of the timing line every job log ends with (benchmarks/bench_pipeline.py).
@@ -92,17 +99,25 @@ def run_rule(main: Callable[[Any, logging.Logger], None], snakemake: Any) -> Non
     try:
         main(snakemake, logger)
     except LightmedError as exc:
-        line = ERROR_MARKER + " ".join(str(exc).split())
         logger.error("%s", exc)
-        if log_path is not None:
-            with open(log_path, "a") as fh:
-                fh.write(line + "\n")
-        if log_path is None or not os.environ.get(TERMINAL_ENV):
-            sys.stderr.write(line + "\n")
+        _one_line(ERROR_MARKER + " ".join(str(exc).split()), log_path)
         sys.exit(1)
-    except Exception:
-        logger.error("unexpected failure:\n%s", traceback.format_exc())
-        raise
+    except BaseException as exc:
+        if not is_interrupt(exc):
+            if isinstance(exc, Exception):
+                logger.error("unexpected failure:\n%s", traceback.format_exc())
+            raise
+        if type(snakemake).__module__.startswith("snakemake"):
+            # a job process: a second Ctrl-C while it winds up must not print a traceback
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        wildcards = ", ".join(f"{k}={v}" for k, v in dict(snakemake.wildcards).items())
+        _one_line(
+            f"{INTERRUPT_MARKER}rule {snakemake.rule}"
+            + (f" [{wildcards}]" if wildcards else "")
+            + " stopped by Ctrl-C (SIGINT); rerun the same command to resume",
+            log_path,
+        )
+        sys.exit(INTERRUPT_STATUS)
     # wall and CPU seconds (CPU: all threads of this process; on a shared machine the CPU
     # seconds stay what the job costs while the wall time grows with the load)
     logger.info(
@@ -117,6 +132,32 @@ def run_rule(main: Callable[[Any, logging.Logger], None], snakemake: Any) -> Non
     logger.info("done")
     if os.environ.get(FAST_EXIT_ENV) == "1" and type(snakemake).__module__.startswith("snakemake"):
         end_job_process()
+
+
+def is_interrupt(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is, or was caused by, a ``KeyboardInterrupt``.
+
+    numba's compiled functions turn an interrupt raised inside them into a ``SystemError``
+    ("... returned a result with an exception set") whose ``__cause__`` (or ``__context__``)
+    is the ``KeyboardInterrupt``.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _one_line(line: str, log_path: str | None) -> None:
+    """Append ``line`` to the job log; print it to stderr unless the logger plugin does."""
+    if log_path is not None:
+        with open(log_path, "a") as fh:
+            fh.write(line + "\n")
+    if log_path is None or not os.environ.get(TERMINAL_ENV):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
 
 def end_job_process() -> None:

@@ -28,6 +28,7 @@ import xarray as xr
 
 from .constants import GRAM_CM3_TO_FM3, HBARC_MEV_FM, M_NEUTRON_MEV, M_PROTON_MEV
 from .errors import InputError
+from .text_table import line_of, load_table
 
 #: Shell-table columns: name -> (units, long_name, required).
 SHELL_COLUMNS: dict[str, tuple[str, str, bool]] = {
@@ -331,22 +332,33 @@ def garching_profile(
     if not path.exists():
         raise InputError(f"{path}: radial profile not found (check snapshots.<name>.path)")
     # Five header lines; line 2 ("shock radius= ...") carries no '#', so skip by count.
-    try:
-        table = np.loadtxt(path, skiprows=GARCHING_HEADER_LINES, ndmin=2)
-    except ValueError as exc:
-        raise _fail(path, f"not a Garching radial profile ({exc})") from exc
+    fix = (
+        f"correct that line or restore the original file ({GARCHING_HEADER_LINES} header "
+        f"lines, then {GARCHING_NCOLS} "
+        "whitespace-separated columns; shared/data/sn_profiles/README.md)"
+    )
+    table = load_table(
+        path, what="Garching radial profile", fix=fix, skip_lines=GARCHING_HEADER_LINES
+    )
     if table.shape[1] != GARCHING_NCOLS:
         raise _fail(
             path,
-            f"expected {GARCHING_NCOLS} columns (Garching hydro format), found {table.shape[1]}",
+            f"expected {GARCHING_NCOLS} columns (Garching hydro format), found "
+            f"{table.shape[1]}; {fix}",
         )
+
+    def line(row: int) -> int:
+        return line_of(path, row, skip_lines=GARCHING_HEADER_LINES)
+
     cols = {name: table[:, i] for name, i in GARCHING_COLUMNS.items()}
     radius_km = cols["radius_cm"] / 1e5
-    bad = np.flatnonzero(np.diff(radius_km) <= 0)
+    bad = np.flatnonzero(~(np.diff(radius_km) > 0))
     if bad.size:
         raise _fail(
             path,
-            f"line {bad[0] + 2 + GARCHING_HEADER_LINES}, column 'radius': radii must increase",
+            f"line {line(bad[0] + 1)}, column 'radius': radii must increase (line "
+            f"{line(bad[0])} has {radius_km[bad[0]]:g} km, this line "
+            f"{radius_km[bad[0] + 1]:g} km); {fix}",
         )
     for name in (
         "density_g_cm3",
@@ -357,7 +369,9 @@ def garching_profile(
         bad = np.flatnonzero(~(cols[name] > 0))
         if bad.size:
             raise _fail(
-                path, f"line {bad[0] + 1 + GARCHING_HEADER_LINES}, column '{name}': must be > 0"
+                path,
+                f"line {line(bad[0])}, column '{name}' = {cols[name][bad[0]]:g}: must be > 0; "
+                f"{fix}",
             )
     n_b = cols["density_g_cm3"] * GRAM_CM3_TO_FM3
     y_e = cols["electron_fraction"]

@@ -69,11 +69,14 @@ def store_key(rule: str, params: Any, inputs: Iterable[str | os.PathLike]) -> st
 
 
 def _copy_atomic(src: Path, dest: Path) -> None:
+    from .io import new_file_mode
+
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     os.close(fd)
     try:
         shutil.copyfile(src, tmp)
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, dest)
     except BaseException:
         if os.path.exists(tmp):

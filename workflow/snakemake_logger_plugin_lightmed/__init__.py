@@ -7,9 +7,11 @@ and a ``WorkflowError`` footer, ~15 lines that repeat nothing useful. This handl
 ``logger: [lightmed]`` in the default and SLURM profiles) prints Snakemake's normal output
 unchanged, except:
 
-* a failed job whose log holds a ``lightmed: error:`` line is reported by that line alone
-  (the log keeps the details); the script's ``CalledProcessError`` and the run's failure
-  footer are dropped when every failure was such an expected one;
+* a failed job whose log holds a ``lightmed: error:`` line (or ``lightmed: interrupted:``,
+  a job stopped by Ctrl-C) is reported by that line alone (the log keeps the details); the
+  script's ``CalledProcessError`` and the run's failure footer are dropped when every failure
+  was such an expected one; the same line of several jobs (one damaged input read by two
+  jobs) is printed once;
 * a config file that is not valid YAML is reported with its file, line and column
   (Snakemake's message names neither).
 
@@ -26,7 +28,7 @@ from logging import LogRecord
 from snakemake_interface_logger_plugins.base import LogHandlerBase
 from snakemake_interface_logger_plugins.common import LogEvent
 
-from lightmed.logs import ERROR_MARKER, TERMINAL_ENV
+from lightmed.logs import ERROR_MARKER, INTERRUPT_MARKER, TERMINAL_ENV
 
 _FOOTERS = (
     "Shutting down, this might take some time.",
@@ -38,12 +40,12 @@ _YAML_MESSAGE = "Config file is not valid JSON or YAML"
 
 
 def expected_error_line(log_files) -> str | None:
-    """The ``lightmed: error:`` line of a failed job's log files, or None."""
+    """The ``lightmed: error:`` (or ``lightmed: interrupted:``) line of a failed job's logs."""
     for path in log_files or ():
         try:
             with open(path, errors="replace") as fh:
                 for line in fh:
-                    if line.startswith(ERROR_MARKER):
+                    if line.startswith((ERROR_MARKER, INTERRUPT_MARKER)):
                         return line.rstrip("\n")
         except OSError:
             continue
@@ -84,6 +86,7 @@ class LogHandler(LogHandlerBase):
         self.stream = sys.stderr
         self._pending: list[LogRecord] = []
         self._expected = 0
+        self._lines: set[str] = set()  # two jobs failing on one damaged input: one line
         self._unexpected = 0
         self._verbose = bool(getattr(self.common_settings, "verbose", False))
         if not self._verbose:
@@ -133,7 +136,9 @@ class LogHandler(LogHandlerBase):
                 if line is not None:
                     self._pending.clear()
                     self._expected += 1
-                    self._write(line)
+                    if line not in self._lines:
+                        self._lines.add(line)
+                        self._write(line)
                     return
                 self._unexpected += 1
                 self._flush_pending()

@@ -27,6 +27,7 @@ import xarray as xr
 from ..errors import InputError
 from ..io import with_attrs
 from ..oscillations import EARTH_FLAVOURS
+from ..text_table import line_of, load_table
 
 SN_FLAVOURS = ("nue", "nuebar", "nux")
 SN_MULTIPLICITY = (1, 1, 4)
@@ -123,25 +124,69 @@ def check_earth_flavours(ds: xr.Dataset, where: str = "flux") -> None:
         )
 
 
+def table_fix(ncol: int, delimiter: str | None = None) -> str:
+    """What to do about a bad line of a flux table with ``ncol`` columns."""
+    sep = "whitespace" if delimiter is None else repr(delimiter)
+    return (
+        f"correct that line (numeric columns separated by {sep}, the first {ncol} used; "
+        "'#' starts a comment)"
+    )
+
+
+def row_line(path: Path | str, row: int) -> int:
+    """Line number (from 1) of data row ``row`` of a table read by :func:`read_columns`."""
+    return line_of(path, row)
+
+
 def check_grid(e: np.ndarray, what: str, path: Path | str = "") -> None:
-    """Energies must be a strictly increasing 1-d array (one-line InputError otherwise)."""
+    """Energies must be a strictly increasing 1-d array (one-line InputError otherwise).
+
+    With ``path`` (``e`` read from it by :func:`read_columns`) the message names the line.
+    """
     where = f"{path}: " if path else ""
-    if e.ndim != 1 or e.size < 2 or np.any(np.diff(e) <= 0):
+    if e.ndim != 1 or e.size < 2:
+        raise InputError(f"{where}{what}: needs at least two energies")
+    bad = np.flatnonzero(~(np.diff(e) > 0))
+    if bad.size:
+        i = int(bad[0]) + 1
+        if path:
+            raise InputError(
+                f"{where}{what}: energies must be strictly increasing (line {row_line(path, i)}: "
+                f"E = {e[i]:g} MeV after {e[i - 1]:g} MeV on line {row_line(path, i - 1)}); "
+                "sort the lines by energy and remove duplicates"
+            )
         raise InputError(f"{where}{what}: energies must be strictly increasing")
 
 
+def check_nonnegative(values: np.ndarray, what: str, path: Path | str, column: int) -> None:
+    """One-line InputError naming the line of the first negative entry of a column."""
+    bad = np.flatnonzero(values < 0)
+    if bad.size:
+        i = int(bad[0])
+        raise InputError(
+            f"{path}: negative {what} {values[i]:g} on line {row_line(path, i)}, column "
+            f"{column}; correct the value (a spectral density is >= 0)"
+        )
+
+
 def read_columns(path: Path, ncol: int, what: str, delimiter: str | None = None) -> np.ndarray:
-    """Read the first ``ncol`` numeric columns of a text table; one-line InputError if bad."""
+    """Read the first ``ncol`` numeric columns of a text table; one-line InputError if bad.
+
+    Errors name the file's line (numpy's data row numbers skip comments and blank lines).
+    """
     if not path.is_file():
         raise InputError(f"{path}: {what} file not found")
-    try:
-        data = np.loadtxt(path, comments="#", delimiter=delimiter, ndmin=2)
-    except ValueError as exc:
-        raise InputError(f"{path}: cannot parse {what} ({exc})") from None
+    fix = table_fix(ncol, delimiter)
+    data = load_table(path, what=what, fix=fix, delimiter=delimiter)
     if data.shape[0] == 0 or data.shape[1] < ncol:
         raise InputError(
-            f"{path}: {what} needs {ncol} columns, found {data.shape[1] if data.size else 0}"
+            f"{path}: {what} needs {ncol} columns, found {data.shape[1] if data.size else 0}; {fix}"
         )
-    if not np.all(np.isfinite(data[:, :ncol])):
-        raise InputError(f"{path}: {what} contains non-finite values")
+    finite = np.isfinite(data[:, :ncol])
+    if not np.all(finite):
+        i, j = np.argwhere(~finite)[0]
+        raise InputError(
+            f"{path}: {what} contains non-finite values ({data[i, j]} on line "
+            f"{row_line(path, int(i))}, column {j + 1}); {fix}"
+        )
     return data[:, :ncol]

@@ -17,9 +17,9 @@ import xarray as xr
 
 from .. import flux_presets as presets
 from ..constants import M_ELECTRON_MEV
-from ..errors import ConfigError, InputError
+from ..errors import ConfigError
 from ..io import with_attrs
-from .schema import check_grid, make_spectrum_dataset, read_columns
+from .schema import check_grid, check_nonnegative, make_spectrum_dataset, read_columns
 
 #: Default solar grid [MeV] (hep endpoint 18.77 MeV).
 SOLAR_ENERGY_GRID_MEV = np.linspace(0.02, 20.0, 1000)
@@ -39,8 +39,7 @@ def winter2006_8b(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     path = Path(path)
     d = read_columns(path, 2, "8B spectrum (E, lambda)", delimiter=",")
     check_grid(d[:, 0], "8B spectrum", path)
-    if np.any(d[:, 1] < 0):
-        raise InputError(f"{path}: negative spectral density")
+    check_nonnegative(d[:, 1], "spectral density", path, column=2)
     return d[:, 0], d[:, 1] * 1e-3
 
 
@@ -49,8 +48,7 @@ def bahcall_hep(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     path = Path(path)
     d = read_columns(path, 2, "hep spectrum (E, dN/dE)", delimiter=",")
     check_grid(d[:, 0], "hep spectrum", path)
-    if np.any(d[:, 1] < 0):
-        raise InputError(f"{path}: negative spectral density")
+    check_nonnegative(d[:, 1], "spectral density", path, column=2)
     return d[:, 0], d[:, 1]
 
 

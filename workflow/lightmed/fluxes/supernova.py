@@ -17,7 +17,14 @@ import xarray as xr
 from .. import flux_presets as presets
 from ..constants import FOE_TO_MEV, KPC_CM, MEV_TO_ERG
 from ..errors import ConfigError, InputError
-from .schema import SN_FLAVOURS, SN_MULTIPLICITY, check_grid, make_spectrum_dataset, read_columns
+from .schema import (
+    SN_FLAVOURS,
+    SN_MULTIPLICITY,
+    check_grid,
+    make_spectrum_dataset,
+    read_columns,
+    row_line,
+)
 
 #: Default SN energy grid [MeV]: the hottest failed-SN spectra (<E> ~ 25 MeV) carry < 1e-4 of
 #: their CEvNS rate above 150 MeV.
@@ -106,17 +113,26 @@ def read_garching_file(path: str | Path) -> dict[str, np.ndarray]:
     dt = np.diff(t)
     if np.any(dt < 0):
         i = int(np.argmax(dt < 0)) + 1
-        raise InputError(f"{path}: time column decreases at row {i + 1} (t = {t[i]} s)")
+        raise InputError(
+            f"{path}: time column decreases at line {row_line(path, i)} (t = {t[i]} s after "
+            f"{t[i - 1]} s); sort the lines by time"
+        )
     keep = np.concatenate([[True], dt > 0])
+    rows = np.flatnonzero(keep)  # data row of each kept entry, for the line numbers
     t, lum, e1, e2 = t[keep], lum[keep], e1[keep], e2[keep]
     if np.any(lum < 0):
         i = int(np.argmax(lum < 0))
-        raise InputError(f"{path}: negative luminosity {lum[i]} foe/s at t = {t[i]} s")
+        raise InputError(
+            f"{path}: negative luminosity {lum[i]} foe/s at t = {t[i]} s (line "
+            f"{row_line(path, int(rows[i]))}, column 2); correct the value (L >= 0)"
+        )
     emit = lum > 0
     if np.any(emit & ((e1 <= 0) | (e2 <= e1**2))):
         i = int(np.argmax(emit & ((e1 <= 0) | (e2 <= e1**2))))
         raise InputError(
-            f"{path}: unphysical energy moments at t = {t[i]} s (<E> = {e1[i]}, <E^2> = {e2[i]})"
+            f"{path}: unphysical energy moments on line {row_line(path, int(rows[i]))}, "
+            f"t = {t[i]} s (<E> = {e1[i]}, <E^2> = {e2[i]}; need <E> > 0 and <E^2> > <E>^2 "
+            "where L > 0); correct the values"
         )
     return {"time": t, "luminosity": lum, "mean": e1, "mean_sq": e2}
 

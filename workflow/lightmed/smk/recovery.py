@@ -14,7 +14,10 @@ fail. :func:`quarantine_unreadable` runs when the workflow is parsed by the main
 process: an artifact under ``results/`` that NetCDF cannot open is moved aside
 (``<file>.unreadable``) with one line saying so, and Snakemake regenerates it and what depends
 on it in the same run. lightmed writes artifacts atomically (temporary file + rename), so a
-file being written by a running job is never seen half-written here.
+file being written by a running job is never seen half-written here. Only the header is
+opened: damage inside a compressed data chunk is left to the job that reads the file
+(:func:`lightmed.io.read_artifact`: one line naming the file and the fix). Reading every
+variable cost 3.8 s for the 165 artifacts of the default run against 0.55 s for the headers.
 """
 
 from __future__ import annotations
