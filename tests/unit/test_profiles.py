@@ -8,6 +8,7 @@ import pytest
 from lightmed.errors import InputError
 from lightmed.profiles import (
     MEDIUM_VARIABLES,
+    baryon_mass_msun,
     discretise_profile,
     garching_profile,
     load_snapshot,
@@ -62,6 +63,14 @@ def test_shipped_tables_match_c21_table_i():
             "missing column(s) lepton_fraction",
         ),
         ("1,5,15,0.5,0.3,1\n", HEADER.strip() + ",density\n", "unknown column(s) density"),
+        # radii in cm (the C21 t = 1 s core, 5e5 cm = 5 km): ~1e15 solar masses
+        (
+            "1,5e5,15,0.5,0.3\n2,1e6,20,0.3,0.28\n",
+            HEADER,
+            "solar masses of baryons (a proto-neutron star holds ~1-2",
+        ),
+        # densities in g/cm^3 instead of fm^-3
+        ("1,5,15,8.3e14,0.3\n", HEADER, "give r_outer_km in km (not cm)"),
     ],
 )
 def test_bad_shell_tables(tmp_path, body, header, message):
@@ -72,6 +81,16 @@ def test_bad_shell_tables(tmp_path, body, header, message):
     assert message in text
     assert str(path) in text
     assert "\n" not in text
+
+
+def test_shell_table_baryon_mass():
+    """The [C21] t = 1 s shells hold 1.61 solar masses of baryons: sum of n_B 4 pi/3
+    (r_out^3 - r_in^3) = 4 pi/3 x 461.4375 km^3 fm^-3 = 1.9329e57 baryons x 1.66054e-24 g
+    / 1.98841e33 g (by hand), a proto-neutron star's mass; radii in cm would give ~1e15."""
+    t1 = shell_table(REPO / "resources/profiles/c21_t1s.csv")
+    mass = baryon_mass_msun(t1["r_outer"].values, t1["baryon_density"].values)
+    assert mass == pytest.approx(1.9329e57 * 1.66054e-24 / 1.98841e33, rel=1e-4)
+    assert baryon_mass_msun(t1["r_outer"].values * 1e5, t1["baryon_density"].values) > 1e14
 
 
 def test_missing_file_is_clear(tmp_path):

@@ -57,3 +57,5 @@ DAY_S: float = _sc.day
 GRAM_CM3_TO_FM3: float = 1.0 / M_U_G * 1e-39
 #: solid angle of a full sphere.
 FOUR_PI: float = 4.0 * math.pi
+#: nominal solar mass [g]: IAU 2015 Resolution B3 GM_sun = 1.3271244e20 m^3 s^-2 over CODATA G.
+M_SUN_G: float = 1.3271244e20 / _sc.G * 1e3

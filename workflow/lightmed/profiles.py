@@ -26,7 +26,16 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .constants import GRAM_CM3_TO_FM3, HBARC_MEV_FM, M_NEUTRON_MEV, M_PROTON_MEV
+from .constants import (
+    FOUR_PI,
+    GRAM_CM3_TO_FM3,
+    HBARC_MEV_FM,
+    KM_TO_FM,
+    M_NEUTRON_MEV,
+    M_PROTON_MEV,
+    M_SUN_G,
+    M_U_G,
+)
 from .errors import InputError
 from .text_table import line_of, load_table
 
@@ -185,6 +194,28 @@ def validate_shells(
             f"row {i + row_offset}, column 'r_outer_km' = {radii[i]:g}: radii must increase "
             f"strictly from shell to shell (previous row has {radii[i - 1]:g})",
         )
+    mass = baryon_mass_msun(radii, df["baryon_density_fm3"].to_numpy(dtype=float))
+    if mass > MAX_BARYON_MASS_MSUN:
+        raise _fail(
+            path,
+            f"the shells hold {mass:.3g} solar masses of baryons (a proto-neutron star holds "
+            f"~1-2; no star more than {MAX_BARYON_MASS_MSUN:g}): give r_outer_km in km (not cm) "
+            "and baryon_density_fm3 in fm^-3 (1 fm^-3 = 1.66e15 g/cm^3, not g/cm^3)",
+        )
+
+
+#: Upper limit on the baryonic mass a shell table may hold [solar masses]: far above any
+#: proto-neutron star (~1-2) or progenitor core, far below what a unit slip gives (radii in cm
+#: or densities in g/cm^3 multiply the mass by ~1e15).
+MAX_BARYON_MASS_MSUN = 100.0
+
+
+def baryon_mass_msun(r_outer_km: np.ndarray, baryon_density_fm3: np.ndarray) -> float:
+    """Baryonic mass [solar masses] of uniform shells (inner radius of shell 1 = 0), with the
+    atomic mass unit per baryon."""
+    edges_fm = np.concatenate([[0.0], np.asarray(r_outer_km, dtype=float)]) * KM_TO_FM
+    volumes_fm3 = FOUR_PI / 3.0 * np.diff(edges_fm**3)
+    return float(np.sum(volumes_fm3 * baryon_density_fm3) * M_U_G / M_SUN_G)
 
 
 def _dataset_from_columns(df: pd.DataFrame, attrs: dict) -> xr.Dataset:
