@@ -79,6 +79,7 @@ def test_model_grid_reruns_mfp_grids_not_rmf_or_kernels(pipeline, tmp_path):
     assert "compute_sn_core" in rules
     assert not rules & {"ingest_profile", "solve_rmf", "compute_kernels", "compute_mfp"}
     assert not rules & {"compute_rates", "compute_sensitivity"}
+    assert not rules & {"compute_constraints", "plot_constraints"}  # limits: no SN-core grid
 
 
 def test_tm1_parameter_reruns_everything_downstream_of_rmf(pipeline, tmp_path):

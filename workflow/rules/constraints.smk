@@ -39,7 +39,7 @@ if CONSTRAINTS_PLAN:
         params:
             plan=lambda w: CONSTRAINTS_PLAN[w.experiment],
             models_block=lambda w: {
-                m: config["models"][m]
+                m: cons_smk.model_block(config["models"][m])
                 for m in CONSTRAINTS_PLAN[w.experiment]["models"]
                 if m in config["models"]
             },
@@ -74,6 +74,8 @@ if CONSTRAINTS_PLAN:
             panels=CONSTRAINTS_PANELS,
         log:
             "logs/plot_constraints/plot_constraints.log",
+        benchmark:
+            "benchmarks/results/plot_constraints/plot_constraints.tsv"
         threads: 1
         resources:
             mem_mb=1000,

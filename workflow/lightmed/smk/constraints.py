@@ -61,9 +61,15 @@ def constraints_plan(config: dict) -> tuple[dict[str, dict[str, Any]], list[str]
 
 
 def _model_entry(config: dict, name: str) -> dict[str, Any]:
-    """The config entry of a model (so a change of its charges reruns the job)."""
+    """The config entry of a model (so a change of its charges reruns the job), without its
+    SN-core grid (a grid edit reruns the SN-core maps, never the real-data limits)."""
     entry = (config.get("models") or {}).get(name)
-    return dict(entry) if entry else {"preset": name}
+    return model_block(entry) if entry else {"preset": name}
+
+
+def model_block(entry: dict) -> dict[str, Any]:
+    """A model's config entry as the limits use it: everything but ``sn_core_grid``."""
+    return {k: v for k, v in entry.items() if k != "sn_core_grid"}
 
 
 def release_files(path: str) -> list[str]:
