@@ -101,6 +101,14 @@ def criterion_style(criterion: str) -> dict:
     return {**style, "markevery": MARKEVERY} if "marker" in style else dict(style)
 
 
+def criterion_handle(criterion: str, lw: float) -> matplotlib.lines.Line2D:
+    """Legend sample of an SN-core criterion: its style in black, open markers."""
+    line = {k: v for k, v in criterion_style(criterion).items() if k != "markevery"}
+    return matplotlib.lines.Line2D(
+        [], [], color="k", lw=lw, markersize=4, markerfacecolor="none", **line
+    )
+
+
 #: Fill of the region excluded by any detector projection (one pale blue, opaque: no stacked
 #: alpha; limits from real data are shaded grey over it, lightmed.constraint_plots).
 EXCLUDED_FILL = {"color": "#dce6f2", "alpha": 1.0}
@@ -777,14 +785,7 @@ def plot_summary(
         }.get(model, f"{labels['title']}: all lightmed bounds"),
         fontsize=10,
     )
-    crit_h = []
-    for c in crit:
-        line = {k: v for k, v in criterion_style(c).items() if k != "markevery"}
-        crit_h.append(
-            matplotlib.lines.Line2D(
-                [], [], color="k", lw=1.3, markersize=4, markerfacecolor="none", **line
-            )
-        )
+    crit_h = [criterion_handle(c, lw=1.3) for c in crit]
     # one profile for every criterion (the default): named once, in the group title
     profiles = {registry_labels.snapshot(n, None, names) for _, s in crit.values() for n, _ in s}
     crit_t = [

@@ -155,7 +155,7 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
     solid, [C21]'s own choices thin, one style each) or criterion ([ST21], with markers). The
     legend sits outside the axes with one entry per criterion, prescription and profile.
     """
-    from .bound_plots import _edges, criterion_style, legend_outside
+    from .bound_plots import _edges, legend_outside
 
     names = style.get("labels") or {}
     fig, ax = plt.subplots(
@@ -250,7 +250,7 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
             fontsize=FONTSIZE,
             wrap=True,
         )
-    prof_h, prof_t, crit_h, crit_t = _draw_radial(ax, st21, style, names, criterion_style)
+    prof_h, prof_t, crit_h, crit_t = _draw_radial(ax, st21, style, names)
     _fit_ylim(ax, float(c21.attrs.get("coupling_max", np.nan)))
     ax.set(xlabel="mediator mass [MeV]", ylabel=ylabel)
     ax.set_title(
@@ -302,9 +302,11 @@ def _fit_ylim(ax, coupling_max: float) -> None:
     ax.set_ylim(ys.min() / 3, top)
 
 
-def _draw_radial(ax, st21: xr.Dataset, style: Mapping, names: Mapping, criterion_style):
+def _draw_radial(ax, st21: xr.Dataset, style: Mapping, names: Mapping):
     """[ST21] radial bounds: colour = profile, line style and marker = criterion (the summary
     figures' :func:`lightmed.bound_plots.criterion_style`); returns the legend handles."""
+    from .bound_plots import criterion_handle, criterion_style
+
     profiles = list(st21["snapshot"].values) if "snapshot" in st21.dims else []
     colours = plt.get_cmap(style.get("colormap", "viridis"))(
         np.linspace(0.25, 0.9, max(len(profiles), 1))
@@ -333,14 +335,7 @@ def _draw_radial(ax, st21: xr.Dataset, style: Mapping, names: Mapping, criterion
             time = float(sel["snapshot_time"]) if "snapshot_time" in sel else None
             prof_h.append(matplotlib.lines.Line2D([], [], color=colour, lw=2.5))
             prof_t.append(labels.snapshot(prof, time, names))
-    crit_h = []
-    for c in crit:
-        line = {k: v for k, v in criterion_style(c).items() if k != "markevery"}
-        crit_h.append(
-            matplotlib.lines.Line2D(
-                [], [], color="k", lw=1.0, markersize=4, markerfacecolor="none", **line
-            )
-        )
+    crit_h = [criterion_handle(c, lw=1.0) for c in crit]
     return prof_h, prof_t, crit_h, list(crit.values())
 
 
