@@ -34,3 +34,23 @@ def assert_no_internal_keys(fig, extra: Iterable[str] = ()) -> None:
     keys = labels.internal_keys(extra)
     bad = {t: found for t in figure_texts(fig) if (found := internal_keys_in(t, keys))}
     assert not bad, f"internal keys in figure text: {bad}"
+
+
+def legend_groups(fig) -> dict[str, list[tuple[str, object]]]:
+    """{bold group title: [(entry text, handle)]} of the figure legend."""
+    leg = fig.legends[0]
+    groups: dict[str, list] = {}
+    current = None
+    for text, handle in zip(leg.get_texts(), leg.legend_handles, strict=True):
+        if text.get_fontweight() == "bold":
+            current = groups.setdefault(text.get_text(), [])
+        elif current is not None:
+            current.append((text.get_text(), handle))
+    return groups
+
+
+def dashes(line) -> tuple:
+    """The dash pattern of a line as drawn, (offset, on-off lengths or None); get_linestyle
+    says '--' for every dashed pattern."""
+    offset, pattern = line._unscaled_dash_pattern
+    return (offset, tuple(pattern) if pattern is not None else None)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import xarray as xr
 import yaml
+from figure_text import dashes, legend_groups
 from test_statistics import synthetic_rates
 
 from lightmed import bound_plots as bp
@@ -47,6 +48,21 @@ def sn_core_bounds(model):
         {"coupling_bound": (("criterion", "energy_choice", "mass"), bound)},
         coords={"criterion": crit, "energy_choice": ["mu_nu_plus_pi_T"], "mass": mass},
         attrs={"model": model},
+    )
+
+
+def _summary_scalar_radial(sens, **kwargs):
+    """summary_scalar with the detector projections and one [ST21] radial SN-core model."""
+    return bp.plot_summary(
+        "scalar",
+        sens,
+        {},
+        {"lnv_scalar": sn_core_bounds("lnv_scalar")},
+        [],
+        STYLE,
+        (1e-7, 1e-1),
+        13.8,
+        **kwargs,
     )
 
 
@@ -202,16 +218,7 @@ def test_figures_show_no_internal_keys_and_no_stacked_fills(sens):
     from matplotlib.collections import PolyCollection, QuadMesh
 
     figs = [
-        bp.plot_summary(
-            "scalar",
-            sens,
-            {},
-            {"lnv_scalar": sn_core_bounds("lnv_scalar")},
-            [],
-            STYLE,
-            (1e-7, 1e-1),
-            13.8,
-        ),
+        _summary_scalar_radial(sens),
         bp.plot_normalisation(sens, "resnova3+darwin", "scalar", STYLE, (1e-7, 1e-1)),
     ]
     for fig in figs:
@@ -258,22 +265,9 @@ def test_combination_is_drawn_under_single_detectors(sens):
     assert "RES-NOVA-3 + DARWIN" in texts and "RES-NOVA-3" in texts
 
 
-def _legend_groups(fig) -> dict[str, list[tuple[str, object]]]:
-    """{bold group title: [(entry text, handle)]} of the figure legend."""
-    leg = fig.legends[0]
-    groups: dict[str, list] = {}
-    current = None
-    for text, handle in zip(leg.get_texts(), leg.legend_handles, strict=True):
-        if text.get_fontweight() == "bold":
-            current = groups.setdefault(text.get_text(), [])
-        elif current is not None:
-            current.append((text.get_text(), handle))
-    return groups
-
-
 def _style(line) -> tuple:
-    offset, pattern = line._unscaled_dash_pattern  # get_linestyle says '--' for any dashes
-    return (tuple(pattern) if pattern is not None else None, line.get_marker())
+    """(dash pattern as drawn, marker) of a legend sample."""
+    return (dashes(line)[1], line.get_marker())
 
 
 def test_every_criterion_has_its_own_style():
@@ -288,7 +282,7 @@ def test_every_criterion_has_its_own_style():
     fig = bp.plot_summary(
         "scalar", {}, {"lnv_scalar": shells}, {"lnc_scalar": radial}, [], STYLE, (1e-7, 1e-1), 13.8
     )
-    crit = next(v for k, v in _legend_groups(fig).items() if k.startswith("SN-core criterion"))
+    crit = next(v for k, v in legend_groups(fig).items() if k.startswith("SN-core criterion"))
     assert len(crit) == 4
     samples = [_style(h) for _, h in crit]
     assert len(set(samples)) == len(samples), samples
@@ -319,18 +313,8 @@ def test_data_limit_is_not_drawn_like_a_criterion_sample(sens):
     margin, and its legend entry shows the grey region with that edge."""
     from matplotlib.colors import to_rgb
 
-    fig = bp.plot_summary(
-        "scalar",
-        sens,
-        {},
-        {"lnv_scalar": sn_core_bounds("lnv_scalar")},
-        [],
-        STYLE,
-        (1e-7, 1e-1),
-        13.8,
-        constraints=[xenonnt_like()],
-    )
-    groups = _legend_groups(fig)
+    fig = _summary_scalar_radial(sens, constraints=[xenonnt_like()])
+    groups = legend_groups(fig)
     data = next(v for k, v in groups.items() if k.startswith("limits from data"))
     assert data[0][0].startswith("XENONnT 8B CEvNS (2026)")
     from matplotlib.lines import Line2D

@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 import xarray as xr
-from figure_text import assert_no_internal_keys, legend_texts
+from figure_text import assert_no_internal_keys, dashes, legend_groups, legend_texts
 from matplotlib.collections import QuadMesh
 from matplotlib.colors import to_hex
 from test_diffusion import SETTINGS, TIMES, make_profile, make_rosseland_mfp
@@ -136,26 +136,6 @@ def test_nuclear_model_band_spans_the_media():
     assert_no_internal_keys(fig, extra=["dt_10s", "rosseland", "mu_nu_plus_pi_T"])
 
 
-def _legend_groups(fig) -> dict[str, list[tuple[str, object]]]:
-    """{bold group title: [(entry text, handle)]} of the figure legend."""
-    leg = fig.legends[0]
-    groups: dict[str, list] = {}
-    current = None
-    for text, handle in zip(leg.get_texts(), leg.legend_handles, strict=True):
-        if text.get_fontweight() == "bold":
-            current = groups.setdefault(text.get_text(), [])
-        elif current is not None:
-            current.append((text.get_text(), handle))
-    return groups
-
-
-def dashes(line) -> tuple:
-    """The dash pattern of a line as drawn, (offset, on-off lengths or None); get_linestyle
-    says '--' for every dashed pattern."""
-    offset, pattern = line._unscaled_dash_pattern
-    return (offset, tuple(pattern) if pattern is not None else None)
-
-
 def two_energy_choices(c21: xr.Dataset) -> xr.Dataset:
     """The synthetic bounds with a second [C21] energy choice (pi T, 1.3x the first)."""
     extra = c21.sel(energy_choice=["mu_nu_plus_pi_T"]).assign_coords(energy_choice=["pi_T"])
@@ -175,7 +155,7 @@ def test_bounds_figure_is_readable_at_talk_size():
     c21 = two_energy_choices(bl_vector_bounds())
     c21.attrs["model_title"] = "LNV scalar (Majorana $\\nu$), a long model title"
     fig = plot_bounds(c21, radial_two_profiles(bl), STYLE, "$g_{B-L}$")
-    groups = _legend_groups(fig)
+    groups = legend_groups(fig)
     shell = next(v for k, v in groups.items() if k.startswith("[C21] shell method"))
     assert len(shell) == int(c21["headline"].sum())  # one entry per quoted criterion
     key = groups["[C21] energy prescription (line)"]
@@ -205,7 +185,7 @@ def test_radial_criteria_use_the_summary_styles():
 
     bl = PRESETS["bl_vector"]
     fig = plot_bounds(bl_vector_bounds(), radial_two_profiles(bl), STYLE, "$g_{B-L}$")
-    crit = _legend_groups(fig)["[ST21] criterion (line, marker)"]
+    crit = legend_groups(fig)["[ST21] criterion (line, marker)"]
     tau = next(h for t, h in crit if t == r"diffusion time: $\tau$ > 10 s")
     assert tau.get_marker() == criterion_style("tau_10s")["marker"]
 
