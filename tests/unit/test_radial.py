@@ -327,7 +327,7 @@ def test_heavy_flavours_split_and_not_applicable_criteria():
     assert np.isfinite(b["coupling_bound"].sel(criterion="n_scatter_1_numu")).all()
 
 
-#: Dirac RMF outputs of [C21]'s t ~ 1 s shells (results/rmf/c21_t1s_dirac.nc of the default
+#: Dirac RMF outputs of [C21]'s t ~ 1 s shells (results/rmf/c21_t1s_c21_dirac.nc of the default
 #: pipeline): mu_nu [MeV] and Y_p.
 C21_T1S_RMF = {
     "mu_nu": [

@@ -138,8 +138,9 @@ def radial_profile_from_shells(
         ``results/profiles/{snapshot}.nc`` (r_inner, r_outer [km], temperature [MeV],
         baryon_density [fm^-3]).
     rmf : xarray.Dataset, optional
-        ``results/rmf/{snapshot}_dirac.nc``: ``mu_nu`` [MeV] and ``proton_fraction``. Without
-        it the profile's own ``mu_nu`` and ``electron_fraction`` are used.
+        ``results/rmf/{snapshot}_{medium}_dirac.nc`` of the snapshot's headline medium:
+        ``mu_nu`` [MeV] and ``proton_fraction``. Without it the profile's own ``mu_nu`` and
+        ``electron_fraction`` are used.
     """
     src = profile.attrs.get("profile_source", name)
     for v in ("r_inner", "r_outer", "temperature", "baryon_density"):
