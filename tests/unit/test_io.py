@@ -149,3 +149,22 @@ def test_damage_inside_compressed_data_names_the_file_and_the_fix(tmp_path):
     message = str(err.value)
     assert message.startswith(f"{path}: not a readable NetCDF artifact (")
     assert "delete it and run the same command again" in message
+
+
+def test_damage_inside_an_uncompressed_coordinate_is_detected(tmp_path):
+    """Coordinates are stored uncompressed: without a checksum a flipped byte there read back
+    as a silently wrong radius. With Fletcher-32 the reader refuses the file."""
+    radii = np.linspace(1.0, 2.0, 4000)
+    ds = xr.Dataset(
+        {"temperature": ("shell", np.ones(radii.size), {"units": "MeV", "long_name": "T"})},
+        coords={"shell": ("shell", radii, {"units": "km", "long_name": "radius"})},
+    )
+    path = tmp_path / "x.nc"
+    write_artifact(ds, path, stage="profiles", title="t", rule="r")
+    blob = bytearray(path.read_bytes())
+    at = blob.find(radii[2000:2002].tobytes())
+    assert at > 0  # the coordinate's raw bytes are in the file
+    blob[at] ^= 0x01
+    path.write_bytes(bytes(blob))
+    with pytest.raises(ArtifactError, match="delete it and run the same command again"):
+        read_artifact(path)

@@ -178,10 +178,15 @@ def write_artifact(
         lightmed_schema=SCHEMAS[stage],
         history="\n".join(lines),
     )
+    # Every numeric array gets an HDF5 Fletcher-32 checksum, so damage is an error when it is
+    # read (zlib alone catches most damage in the data variables; coordinates are stored raw);
+    # data variables are also compressed.
     encoding = {}
-    for name, var in ds.data_vars.items():
+    for name, var in ds.variables.items():
         if np.issubdtype(var.dtype, np.number) and var.ndim > 0:
-            encoding[name] = {"zlib": True, "complevel": 4, "shuffle": True}
+            encoding[name] = {"fletcher32": True}
+            if name in ds.data_vars:
+                encoding[name].update(zlib=True, complevel=4, shuffle=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     # a killed earlier attempt of this same job may have left its temporary file behind
     for stale in path.parent.glob(f".{path.name}.*.tmp"):
