@@ -131,3 +131,55 @@ def test_logger_plugin_prints_the_same_line_of_two_jobs_once(tmp_path, monkeypat
         record.event, record.log = LogEvent.JOB_ERROR, [str(log)]
         handler.emit(record)
     assert handler.stream.getvalue().splitlines() == [line]
+
+
+IMPORTING_JOB = """
+import os, signal, sys, time
+
+class Snakemake:  # the object Snakemake's script preamble defines before the script's imports
+    pass
+
+Snakemake.__module__ = sys.argv[2]
+snakemake = Snakemake()
+snakemake.log, snakemake.rule, snakemake.wildcards = [sys.argv[1]], "plot_rates", {"a": "b"}
+import lightmed  # a rule script's first import (of lightmed.figure_save, lightmed.io, ...)
+from lightmed.logs import run_rule
+
+def main(snakemake, logger):
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(5)
+
+os.kill(os.getpid(), signal.SIGINT) if sys.argv[3] == "import" else run_rule(main, snakemake)
+import matplotlib.pyplot  # the rest of the imports, never reached
+time.sleep(5)
+"""
+
+
+@pytest.mark.parametrize("when", ["import", "run"])
+def test_ctrl_c_while_a_job_script_imports_ends_with_one_line(tmp_path, when):
+    """Ctrl-C before run_rule (the ~1 s of imports): the same one line and status 130 instead
+    of the KeyboardInterrupt traceback; inside run_rule the interrupt is handled as before."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "workflow"))
+    env.pop("LIGHTMED_ONE_LINE_ERRORS", None)
+    log = tmp_path / "job.log"
+    cmd = [sys.executable, "-c", IMPORTING_JOB, str(log), "snakemake.iocontainers", when]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    line = (
+        "lightmed: interrupted: rule plot_rates [a=b] stopped by Ctrl-C (SIGINT); "
+        "rerun the same command to resume"
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.splitlines() == [line]
+    lines = log.read_text().splitlines()
+    assert lines[-1] == line
+    assert ("rule plot_rates wildcards" in lines[0]) is (when == "run")  # run_rule's log
+
+
+def test_ctrl_c_during_imports_outside_a_snakemake_job_stays_a_keyboard_interrupt(tmp_path):
+    """``import lightmed`` changes no signal handling in a user's own process."""
+    log = tmp_path / "job.log"
+    cmd = [sys.executable, "-c", IMPORTING_JOB, str(log), "my_notebook", "import"]
+    env = dict(os.environ, PYTHONPATH=str(REPO / "workflow"))
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 130 and "KeyboardInterrupt" in proc.stderr
+    assert not log.exists()

@@ -86,9 +86,50 @@ def get_logger(log_path: str | os.PathLike | None = None, name: str = "lightmed"
     return logger
 
 
+def _log_path(snakemake: Any) -> str | None:
+    return snakemake.log[0] if len(snakemake.log) else None
+
+
+def _interrupt_line(snakemake: Any) -> str:
+    wildcards = ", ".join(f"{k}={v}" for k, v in dict(snakemake.wildcards).items())
+    return (
+        f"{INTERRUPT_MARKER}rule {snakemake.rule}"
+        + (f" [{wildcards}]" if wildcards else "")
+        + " stopped by Ctrl-C (SIGINT); rerun the same command to resume"
+    )
+
+
+#: SIGINT handler in place before guard_start_up replaced it (restored by run_rule).
+_SIGINT_BEFORE_GUARD: list[Any] = []
+
+
+def guard_start_up(snakemake: Any) -> None:
+    """Until :func:`run_rule` starts, a Ctrl-C ends the job process with the one interrupted
+    line and status 130 (installed by ``import lightmed`` in a Snakemake job script).
+
+    A job spends ~1 s importing numpy, xarray, matplotlib, numba; an interrupt there would
+    otherwise print the job's ``KeyboardInterrupt`` traceback. Nothing has been written yet,
+    so the process ends at once (``os._exit``). A SIGINT that the job inherited as ignored
+    stays ignored.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.default_int_handler or _SIGINT_BEFORE_GUARD:
+        return
+    _SIGINT_BEFORE_GUARD.append(previous)
+
+    def _stop(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while writing
+        _one_line(_interrupt_line(snakemake), _log_path(snakemake))
+        os._exit(INTERRUPT_STATUS)
+
+    signal.signal(signal.SIGINT, _stop)
+
+
 def run_rule(main: Callable[[Any, logging.Logger], None], snakemake: Any) -> None:
     """Run a rule script's ``main`` with logging and one-line errors for user mistakes."""
-    log_path = snakemake.log[0] if len(snakemake.log) else None
+    if _SIGINT_BEFORE_GUARD:  # from here a Ctrl-C is a KeyboardInterrupt again
+        signal.signal(signal.SIGINT, _SIGINT_BEFORE_GUARD.pop())
+    log_path = _log_path(snakemake)
     logger = get_logger(log_path)
     logger.info("rule %s wildcards %s", snakemake.rule, dict(snakemake.wildcards))
     slurm_job = os.environ.get("SLURM_JOB_ID")
@@ -110,13 +151,7 @@ def run_rule(main: Callable[[Any, logging.Logger], None], snakemake: Any) -> Non
         if type(snakemake).__module__.startswith("snakemake"):
             # a job process: a second Ctrl-C while it winds up must not print a traceback
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-        wildcards = ", ".join(f"{k}={v}" for k, v in dict(snakemake.wildcards).items())
-        _one_line(
-            f"{INTERRUPT_MARKER}rule {snakemake.rule}"
-            + (f" [{wildcards}]" if wildcards else "")
-            + " stopped by Ctrl-C (SIGINT); rerun the same command to resume",
-            log_path,
-        )
+        _one_line(_interrupt_line(snakemake), log_path)
         sys.exit(INTERRUPT_STATUS)
     # wall and CPU seconds (CPU: all threads of this process; on a shared machine the CPU
     # seconds stay what the job costs while the wall time grows with the load)
