@@ -9,6 +9,7 @@ import pytest
 import xarray as xr
 
 from lightmed import rate_plots as rp
+from lightmed.models import labels
 
 matplotlib.use("agg")
 
@@ -108,11 +109,11 @@ def test_spectra_sm_drawn_on_top_and_y_axis_follows_the_data(figures):
     plt.close(fig)
 
 
-def test_power_text():
-    assert rp.power_text(3e-5) == "3\\times10^{-5}"
-    assert rp.power_text(1e-3) == "10^{-3}"
-    assert rp.power_text(9.99e-4) == "10^{-3}"
-    assert rp.power_text(0.5) == "0.5" and rp.power_text(0.0) == "0"
+def test_power_labels():
+    assert labels.power(3e-5) == "3\\times10^{-5}"
+    assert labels.power(1e-3) == "10^{-3}"
+    assert labels.power(9.99e-4) == "10^{-3}"
+    assert labels.power(0.5) == "0.5" and labels.power(0.0) == "0"
     assert rp.mass_text(0.0009771) == "0.00098" and rp.mass_text(204.9) == "200"
 
 

@@ -211,3 +211,29 @@ def test_plain_ticks_label_the_whole_range():
         assert len(shown) >= 3, (top, shown)
         assert max(shown) >= top / 1.6 and min(shown) <= 4.4 * 1.6, (top, shown)
         plt.close(fig)
+
+
+def test_mfp_ratio_legend_writes_couplings_in_powers_of_ten():
+    """[C21] Figs. 2-3: the coupling of each line style reads 10^-3, 3x10^-5 (was '1e-03')."""
+    from lightmed.sn_core_plots import plot_mfp_ratio
+
+    mass, coupling = np.geomspace(0.1, 100.0, 5), np.array([3e-5, 1e-4, 1e-3])
+    shape = (2, 1, 1, mass.size, coupling.size)
+    dims = ("shell", "species", "energy_choice", "mass", "coupling")
+    lam = np.linspace(1.0, 2.0, np.prod(shape)).reshape(shape)
+    ds = xr.Dataset(
+        {"lambda": (dims, lam), "lambda_vac": (dims, 1.5 * lam)},
+        coords={
+            "shell": [1, 2],
+            "species": ["nu"],
+            "energy_choice": ["e_mu_nu"],
+            "mass": mass,
+            "coupling": coupling,
+        },
+    )
+    figs = plot_mfp_ratio(
+        {"lnc_scalar": ds}, {"lnc_scalar": ("LNC scalar", "Y")}, STYLE, [1e-3, 3e-5], "nu", "t1"
+    )
+    texts = legend_texts(figs[0])
+    assert "$Y$ = $10^{-3}$" in texts and "$Y$ = $3\\times10^{-5}$" in texts
+    assert not any("e-0" in t for t in texts)

@@ -87,17 +87,6 @@ def order_one(ratios) -> bool:
     return bool(values.size) and values.max() / values.min() < 4
 
 
-def power_text(x: float) -> str:
-    """``x`` as mathtext in powers of ten (``3\\times10^{-5}``, ``10^{-3}``; 0.5 stays 0.5)."""
-    if x == 0 or not np.isfinite(x) or 1e-2 <= abs(x) < 1e3:
-        return f"{x:g}"
-    exp = int(np.floor(np.log10(abs(x))))
-    mantissa = f"{x / 10.0**exp:.2g}"
-    if mantissa == "10":
-        mantissa, exp = "1", exp + 1
-    return f"10^{{{exp}}}" if mantissa == "1" else f"{mantissa}\\times10^{{{exp}}}"
-
-
 def visible_limits(curves, edges, x_max, pad=2.5):
     """(low, high) of a log y axis holding every positive value of ``curves`` (per bin of
     ``edges``) in the bins that start below ``x_max``, padded by ``pad`` either side."""
@@ -165,7 +154,7 @@ def plot_spectra(files, figures, masses_mev, g, names):
     for k, model in enumerate(models):
         title, coupling = model_text(model)
         handles.append(matplotlib.lines.Line2D([], [], color="0.3", ls=STYLES[k % len(STYLES)]))
-        texts.append(f"{title}, ${coupling}$ = ${power_text(g)}$")
+        texts.append(f"{title}, ${coupling}$ = ${labels.power(g)}$")
     for c, m in zip(colours, masses_mev, strict=True):
         handles.append(matplotlib.lines.Line2D([], [], color=c, lw=2))
         texts.append(f"mediator mass {m:g} MeV")
@@ -269,7 +258,7 @@ def plot_regimes(files, figures, g, names):
         title, coupling = model_text(model)
         ax.set_title(title)
         ax.set_xlabel("nuclear recoil energy $E_r$ [keV]")
-        ax.set_ylabel(f"N(${coupling}$ = ${power_text(g)}$) / N$_{{\\rm SM}}$")
+        ax.set_ylabel(f"N(${coupling}$ = ${labels.power(g)}$) / N$_{{\\rm SM}}$")
         top = ax.secondary_xaxis("top", functions=(q_of, e_of))
         q_ticks = [q for q in (10, 20, 30, 50, 100, 200, 300, 500) if e_of(q) <= edges[-1]]
         top.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(q_ticks))

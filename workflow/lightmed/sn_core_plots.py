@@ -404,7 +404,13 @@ def plot_mfp_ratio(
                     color=c,
                     label=f"shell {shell}" if ls == "-" else None,
                 )
-            ax.plot([], [], ls=ls, color="grey", label=f"${coupling}$ = {float(near.coupling):.0e}")
+            ax.plot(
+                [],
+                [],
+                ls=ls,
+                color="grey",
+                label=f"${coupling}$ = ${labels.power(float(near.coupling))}$",
+            )
         ax.set(
             xscale="log",
             yscale="log",

@@ -128,6 +128,18 @@ _TABLES = (
 _THRESHOLD = re.compile(r">\s*([0-9][0-9.eE+-]*)")
 
 
+def power(x: float) -> str:
+    """``x`` as mathtext in powers of ten (``3\\times10^{-5}``, ``10^{-3}``; 0.5 stays 0.5),
+    for couplings in legends and labels (wrap in ``$...$``)."""
+    if x == 0 or not math.isfinite(x) or 1e-2 <= abs(x) < 1e3:
+        return f"{x:g}"
+    exp = math.floor(math.log10(abs(x)))
+    mantissa = f"{x / 10.0**exp:.2g}"
+    if mantissa == "10":
+        mantissa, exp = "1", exp + 1
+    return f"10^{{{exp}}}" if mantissa == "1" else f"{mantissa}\\times10^{{{exp}}}"
+
+
 def lookup(key: object, table: Mapping[str, str], overrides: Mapping | None = None) -> str:
     """``overrides[key]``, else ``table[key]``, else the key itself."""
     key = str(key)
