@@ -127,3 +127,34 @@ def test_neutrino_degeneracy_does_not_reingest_shell_tables(pipeline, tmp_path):
     _, jobs = _plan(pipeline, tmp_path, edit)
     rules = _rules(jobs)
     assert "solve_rmf" in rules and "ingest_profile" not in rules
+
+
+def test_readme_one_figure_target_redraws_only_its_job(pipeline, tmp_path):
+    """README "Figures and the report": after a figure-style edit, the one-figure command
+    runs only the job drawing that figure; a plain run then redraws the other figure jobs."""
+    import re
+
+    from helpers import REPO
+
+    section = (REPO / "README.md").read_text().split("## Figures and the report")[1]
+    recipe = r"name the figure's\nfile as the target.*?```bash\n(.*?)\n```"
+    command = re.search(recipe, section, re.S)
+    assert command, "README one-figure recipe not found"
+    args = command.group(1).split()
+    assert args[:3] == ["snakemake", "--cores", "2"]
+    work = tmp_path / "work"
+    shutil.copytree(pipeline, work, symlinks=True)
+    path = work / "config" / "config.yaml"
+    config = yaml.safe_load(path.read_text())
+    config["figures"]["dpi"] += 1
+    path.write_text(yaml.safe_dump(config))
+    target = work / args[3]
+    before = target.stat().st_mtime_ns
+    proc = run_snakemake(work, *args[3:])
+    ran = set(re.findall(r"^(?:local)?rule (\w+):", proc.stdout + proc.stderr, flags=re.M))
+    assert ran == {"plot_summary"}, ran
+    assert target.stat().st_mtime_ns > before
+    dry = run_snakemake(work, "-n")
+    rest = _rules(planned_jobs(dry.stdout + dry.stderr))
+    assert rest and "plot_summary" not in rest
+    assert all(rule.startswith("plot_") for rule in rest), rest
