@@ -221,8 +221,17 @@ def test_mfp_ratio_legend_writes_couplings_in_powers_of_ten():
     shape = (2, 1, 1, mass.size, coupling.size)
     dims = ("shell", "species", "energy_choice", "mass", "coupling")
     lam = np.linspace(1.0, 2.0, np.prod(shape)).reshape(shape)
+    per_shell = (dims[:3], np.ones(shape[:3]))
+    per_mass = (dims[:4], np.linspace(1.0, 2.0, np.prod(shape[:4])).reshape(shape[:4]))
     ds = xr.Dataset(
-        {"lambda": (dims, lam), "lambda_vac": (dims, 1.5 * lam)},
+        {
+            "lambda": (dims, lam),
+            "lambda_vac": (dims, 1.5 * lam),
+            "rate_sm": per_shell,
+            "rate_vac_sm": (per_shell[0], 0.5 * per_shell[1]),
+            "rate_np": per_mass,
+            "rate_vac_np": (per_mass[0], 0.25 * per_mass[1]),
+        },
         coords={
             "shell": [1, 2],
             "species": ["nu"],
@@ -237,3 +246,4 @@ def test_mfp_ratio_legend_writes_couplings_in_powers_of_ten():
     texts = legend_texts(figs[0])
     assert "$Y$ = $10^{-3}$" in texts and "$Y$ = $3\\times10^{-5}$" in texts
     assert not any("e-0" in t for t in texts)
+    assert legend_texts(figs[1]) == ["SM", "new physics"]  # the contributions figure
