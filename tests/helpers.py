@@ -55,3 +55,19 @@ def run_snakemake(
     if check and proc.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+def assert_as_printed(values, printed: str, what: str = "") -> None:
+    """Each value rounds to the number printed in the docs ("4.15e-5 2.63e-4 ..."): it lies
+    within half a unit of the printed number's last digit (a regression pin on the documented
+    tables, docs/physics.md, whatever the number of digits printed)."""
+    import math
+
+    texts = printed.split()
+    assert len(texts) == len(values), (what, len(texts), len(values))
+    for value, text in zip(values, texts, strict=True):
+        mantissa, _, exponent = text.lower().partition("e")
+        decimals = len(mantissa.partition(".")[2])
+        half_unit = 0.5 * 10.0 ** (int(exponent or 0) - decimals)
+        ok = math.isfinite(value) and abs(value - float(text)) <= half_unit * (1 + 1e-9)
+        assert ok, f"{what}: {value:.6g} does not round to the documented {text}"

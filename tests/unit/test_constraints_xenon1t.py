@@ -13,6 +13,8 @@ from lightmed.constraints import xenon1t_st21 as st21
 from lightmed.errors import ConfigError, InputError
 from lightmed.models import get_model
 
+from helpers import assert_as_printed
+
 MASSES = np.array([0.01, 0.1, 1.0, 10.0, 100.0, 1000.0])
 COUPLINGS = np.geomspace(1e-7, 1e-2, 241)
 
@@ -157,6 +159,16 @@ def test_s2only_limits_scale(s2_scans):
     assert 1e-5 < lim["vector"][0] < 1e-4
 
 
+def test_s2only_limits_as_documented(s2_scans):
+    """docs/physics.md §7.3 table, S2-only likelihood rows (0.01 ... 1000 MeV)."""
+    documented = {
+        "vector": "4.15e-5 4.15e-5 4.16e-5 4.95e-5 2.63e-4 2.60e-3",
+        "scalar": "1.33e-5 1.33e-5 1.33e-5 1.56e-5 7.93e-5 7.80e-4",
+    }
+    for model, printed in documented.items():
+        assert_as_printed(lowest_excluded(s2_scans[model]), printed, f"S2-only {model}")
+
+
 def test_vector_deficit_never_excluded(s2_data, s2_scans):
     """Where the interference lowers the CEvNS count the statistic is 0 (free background)."""
     s0, s1, s2c, _ = s2.EXPERIMENT.roi_coefficients(s2_data, get_model("vector"), MASSES)
@@ -257,6 +269,18 @@ def test_caps_follow_the_limit(st21_data):
     assert st21_data.cap_mass_gev == 6.0 and st21_data.cap == caps[6.0]
     assert min(caps, key=caps.get) == 30.0 and 0.5 < caps[30.0] < 1.5
     assert caps[6.0] > 10 * caps[30.0]
+    assert_as_printed([caps[6.0], caps[30.0]], "24.5 0.78", "caps (docs/physics.md §7.3)")
+
+
+def test_st21_cap_limits_as_documented(st21_data):
+    """docs/physics.md §7.3 table, [ST21] cap rows with the default 6 GeV cap."""
+    documented = {
+        "vector": "3.79e-5 3.79e-5 3.80e-5 4.52e-5 2.39e-4 2.35e-3",
+        "scalar": "1.15e-5 1.15e-5 1.16e-5 1.35e-5 6.74e-5 6.62e-4",
+    }
+    for model, printed in documented.items():
+        scan = st21.EXPERIMENT.scan(st21_data, get_model(model), MASSES, COUPLINGS)
+        assert_as_printed(lowest_excluded(scan), printed, f"[ST21] cap {model}")
 
 
 def test_st21_crosses_at_the_cap(st21_data):

@@ -15,7 +15,7 @@ from lightmed.constraints import xenonnt_release as R
 from lightmed.errors import ConfigError, InputError
 from lightmed.models import get_model
 
-from helpers import REPO
+from helpers import REPO, assert_as_printed
 
 SHIPPED = REPO / "resources" / "constraints" / "xenonnt_8b"
 
@@ -193,6 +193,10 @@ def test_b8_flux_fit_sr0_sr1_against_prl133(data):
     assert 2.4e6 < r["flux_hat"] < 8.3e6  # inside the published 68 % interval
     assert r["flux_lo"] < r["flux_hat"] < r["flux_hi"]
     assert r["significance"] == pytest.approx(2.73, abs=0.4)
+    # lightmed's own numbers, docs/physics.md §7.4: 6.05 (+4.70 -2.83) x 1e6, q0 7.51, 2.74 sigma
+    got = [r["flux_hat"], r["flux_hi"] - r["flux_hat"], r["flux_hat"] - r["flux_lo"]]
+    assert_as_printed(got, "6.05e6 4.70e6 2.83e6", "flux fit")
+    assert_as_printed([r["q0"], r["significance"]], "7.51 2.74", "flux fit")
 
 
 def test_scan_scalar_and_vector(data):

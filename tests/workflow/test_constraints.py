@@ -10,7 +10,7 @@ import pytest
 import xarray as xr
 import yaml
 
-from helpers import SHARED_DATA, copy_workflow, planned_jobs, run_snakemake
+from helpers import SHARED_DATA, assert_as_printed, copy_workflow, planned_jobs, run_snakemake
 
 pytestmark = pytest.mark.slow
 
@@ -88,3 +88,30 @@ def test_null_path_skips_with_one_line(tmp_path):
         "doi:10.5281/zenodo.1228631, https://coherent.ornl.gov/data-releases/)"
     ]
     assert not [j for j in planned_jobs(proc.stdout) if j[0] == "compute_constraints"]
+
+
+def test_default_xenonnt_limits_as_documented(pipeline):
+    """The default run's XENONnT 8B limits are docs/physics.md §7.4's table (0.01 ... 1000
+    MeV): lower edges of vector, scalar and B-L, and the vector's allowed island."""
+    masses = [0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]
+    documented = {
+        "vector": "1.12e-5 1.12e-5 1.12e-5 1.38e-5 8.03e-5 7.95e-4",
+        "scalar": "8.28e-6 8.28e-6 8.29e-6 9.28e-6 4.11e-5 4.02e-4",
+        "bl_vector": "2.99e-5 2.99e-5 3.00e-5 3.39e-5 1.57e-4 1.54e-3",
+    }
+    for model, printed in documented.items():
+        ds = xr.open_dataset(pipeline / "results" / "constraints" / f"xenonnt_8b_{model}.nc")
+        at = ds.sel(mass=masses, method="nearest")
+        np.testing.assert_allclose(at["mass"], masses, rtol=1e-9)  # on the default grid
+        assert_as_printed(at["coupling_bound"].values, printed, f"XENONnT {model}")
+        if model == "vector":  # allowed island: between the first two excluded intervals
+            assert_as_printed(
+                at["interval_upper"][:, 0].values,
+                "2.54e-5 2.54e-5 2.55e-5 3.08e-5 1.59e-4 1.56e-3",
+                "island lower end",
+            )
+            assert_as_printed(
+                at["interval_lower"][:, 1].values,
+                "3.51e-5 3.51e-5 3.52e-5 4.07e-5 2.00e-4 1.96e-3",
+                "island upper end",
+            )
