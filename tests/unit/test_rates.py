@@ -10,7 +10,7 @@ import yaml
 from lightmed import cevns, fluxes, rates
 from lightmed.config import validate_config
 from lightmed.constants import N_AVOGADRO
-from lightmed.errors import ConfigError
+from lightmed.errors import ConfigError, InputError
 from lightmed.models import PRESETS
 from lightmed.targets import TARGETS
 
@@ -235,8 +235,9 @@ def test_detector_defaults_come_from_the_schema():
 
 def test_model_not_coupling_to_the_flux_fails_with_one_line():
     det = rates.Detector("t", "Xe", 1.0, 1.0, 2.0, "1")
-    with pytest.raises(Exception, match="b3lmu_vector couples to none of the flavours"):
+    with pytest.raises(InputError, match="b3lmu_vector couples to none of the flavours") as err:
         rates.compute_rates(_toy_flux(), det, [PRESETS["b3lmu_vector"]], [1.0], **GRID)
+    assert "\n" not in str(err.value) and "models.b3lmu_vector.detectors: false" in str(err.value)
 
 
 #: Regression pin of results/sensitivity before the registry (b4a78f3; /work/baseline_results):

@@ -9,7 +9,7 @@ from test_kernels import rmf_dataset
 
 from lightmed import kernels as K
 from lightmed import mfp
-from lightmed.errors import ConfigError
+from lightmed.errors import ArtifactError, ConfigError
 from lightmed.spectral import basis_coefficients, interpolate_mass, rosseland_nodes
 
 
@@ -34,7 +34,7 @@ def test_rosseland_weights_nondegenerate_and_normalised():
 
 
 def test_basis_rejects_a_constant_c0():
-    with pytest.raises(Exception, match="outside the kernel moments"):
+    with pytest.raises(ArtifactError, match="outside the kernel moments"):
         basis_coefficients(lambda q2: (1.0 + 0 * q2, 0 * q2, 0 * q2))
 
 
