@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import xarray as xr
 import yaml
-from figure_text import dashes, legend_groups
+from figure_text import dashes, legend_groups, legend_texts
 from test_statistics import synthetic_rates
 
 from lightmed import bound_plots as bp
@@ -79,6 +79,10 @@ def test_summary_and_external_limits(tmp_path, sens):
         (1e-7, 1e-1),
         13.8,
     )
+    (line,) = [ln for ln in fig.axes[0].get_lines() if ln.get_label() == "external: toy"]
+    np.testing.assert_array_equal(line.get_xdata(), [0.01, 1000.0])  # drawn as given
+    np.testing.assert_array_equal(line.get_ydata(), [3e-5, 3e-3])
+    assert "external: toy" in legend_texts(fig)
     paths = [str(tmp_path / f"summary_scalar.{e}") for e in STYLE["formats"]]
     bp.save(fig, paths, STYLE)
     for p in paths:
@@ -214,7 +218,7 @@ def test_bad_sensitivity_config(config, edit, expected):
 def test_figures_show_no_internal_keys_and_no_stacked_fills(sens):
     """Legends, titles and labels use the label registry; the excluded side is one opaque
     raster (no translucent fill_between stacks), legends sit outside the axes."""
-    from figure_text import assert_no_internal_keys, legend_texts
+    from figure_text import assert_no_internal_keys
     from matplotlib.collections import PolyCollection, QuadMesh
 
     figs = [
