@@ -257,6 +257,20 @@ def test_factorisation_coupling_propagator():
         pk, q2, m, 1, -0.5, -0.735, mediator="vector_bl", mass_mev=3.0, coupling=2e-4, terms=("np",)
     )
     np.testing.assert_allclose(scaled / base, 16.0, rtol=1e-13)
+    heavier = me.squared_amplitude(
+        pk,
+        q2,
+        m,
+        1,
+        -0.5,
+        -0.735,
+        mediator="vector_bl",
+        mass_mev=30.0,
+        coupling=1e-4,
+        terms=("np",),
+    )
+    # new physics ∝ D^2, D = 1/(q^2 - m_med^2): the reduced part stays fixed
+    np.testing.assert_allclose(heavier / base, ((q2 - 3.0**2) / (q2 - 30.0**2)) ** 2, rtol=1e-13)
 
 
 def test_bad_inputs():
