@@ -122,12 +122,25 @@ def test_sn_msw_moves_flux_between_flavours(emitted):
     normal = fluxes.load_source("sn_ccsn", {**base, "oscillation": "msw_normal"})
     inverted = fluxes.load_source("sn_ccsn", {**base, "oscillation": "msw_inverted"})
     em = emitted["sn_ccsn"].fluence
-    s13sq = osc.get_parameters("nufit52", "normal").sin2_theta13
-    np.testing.assert_allclose(
-        normal.fluence.sel(flavour="nue").values,
-        s13sq * em.sel(flavour="nue").values + (1 - s13sq) * em.sel(flavour="nux").values,
-        rtol=1e-12,
-    )
+    # Dighe & Smirnov: the electron flavour at Earth keeps the fraction |U_e i|^2 of the mass
+    # state nu_e (nubar_e) leaves as, the rest is heavy-lepton flux. Normal: nu_e -> nu_3
+    # (|U_e3|^2 = s13^2), nubar_e -> nubar_1 (c12^2 c13^2); inverted: nu_e -> nu_2
+    # (s12^2 c13^2), nubar_e -> nubar_3 (s13^2), each with its ordering's NuFIT values.
+    for ds, ordering in ((normal, "normal"), (inverted, "inverted")):
+        p = osc.get_parameters("nufit52", ordering)
+        s12, s13 = p.sin2_theta12, p.sin2_theta13
+        keep = {
+            "normal": {"nue": s13, "nuebar": (1 - s12) * (1 - s13)},
+            "inverted": {"nue": s12 * (1 - s13), "nuebar": s13},
+        }[ordering]
+        for flavour, fraction in keep.items():
+            np.testing.assert_allclose(
+                ds.fluence.sel(flavour=flavour).values,
+                fraction * em.sel(flavour=flavour).values
+                + (1 - fraction) * em.sel(flavour="nux").values,
+                rtol=1e-12,
+                err_msg=f"{ordering} {flavour}",
+            )
     for ds in (normal, inverted):
         assert not np.allclose(ds.fluence.values, none.fluence.values)
         assert "Dighe & Smirnov" in ds.attrs["oscillation_description"]
