@@ -151,20 +151,28 @@ def make_rosseland_mfp(masses, couplings, n_shell=3, n_node=6, seed=0, sign=-1.0
     return ds.transpose(*[d for d in order if d in ds.dims], ...)
 
 
+# Inputs of ``two_snapshot_model``: three shells, 50 masses, 60 couplings.
+TWO_SNAP_MASSES = np.geomspace(0.01, 1000.0, 50)
+TWO_SNAP_COUPLINGS = np.geomspace(1e-8, 1e-1, 60)
+TWO_SNAP_R_OUTER_KM = np.array([5.0, 10.0, 15.0])
+TWO_SNAP_A0 = np.array([1 / 0.3, 1 / 0.5, 1 / 20.0])  # [1/m], shell
+TWO_SNAP_A1 = np.outer([1e6, 8e5, 1e4], 1.0 / (1.0 + TWO_SNAP_MASSES**2))  # (shell, mass)
+TWO_SNAP_A2 = np.outer([1e14, 5e13, 1e12], 1.0 / (1e-2 + TWO_SNAP_MASSES**2) ** 2)
+TWO_SNAP_A0_SCALE = {"t1": 1.0, "t5": 0.7}  # A0 of snapshot t5 is 0.7 x that of t1
+SPECIES_SCALE = {"nu": 1.1, "nubar": 1.0}  # make_mfp scales every nu rate by 1.1
+
+
 @pytest.fixture
 def two_snapshot_model():
     """Three shells, 50 masses, realistic magnitudes (lambda_SM ~ 0.3-30 m)."""
-    masses = np.geomspace(0.01, 1000.0, 50)
-    couplings = np.geomspace(1e-8, 1e-1, 60)
-    a0 = np.array([1 / 0.3, 1 / 0.5, 1 / 20.0])
-    a1 = np.outer([1e6, 8e5, 1e4], 1.0 / (1.0 + masses**2))
-    a2 = np.outer([1e14, 5e13, 1e12], 1.0 / (1e-2 + masses**2) ** 2)
-    prof = make_profile([5.0, 10.0, 15.0])
+    a0, a1, a2 = TWO_SNAP_A0, TWO_SNAP_A1, TWO_SNAP_A2
+    masses, couplings = TWO_SNAP_MASSES, TWO_SNAP_COUPLINGS
+    prof = make_profile(TWO_SNAP_R_OUTER_KM)
     per = {
-        "t1": snapshot_diffusion(make_mfp(a0, a1, a2, masses, couplings), prof, nu_r_sums=True),
-        "t5": snapshot_diffusion(
-            make_mfp(0.7 * a0, a1, a2, masses, couplings), prof, nu_r_sums=True
-        ),
+        snap: snapshot_diffusion(
+            make_mfp(scale * a0, a1, a2, masses, couplings), prof, nu_r_sums=True
+        )
+        for snap, scale in TWO_SNAP_A0_SCALE.items()
     }
     return combine_snapshots(per)
 
@@ -193,10 +201,49 @@ def test_map_agrees_with_polynomial_and_sm_limit(two_snapshot_model):
 
 
 def test_nur_sums(two_snapshot_model):
+    """nu_R sums and two-state time against hand sums over the shells (physics.md §4.2):
+
+    S_conv = g^4 sum_k (R_k^2 - R_{k-1}^2) A0_k A2_k          ([C21] Eqs. 24-25)
+    S_ret  = g^4 sum_k (R_k - R_{k-1}) A2_k                   ([C21] Eq. 26)
+    c Dt_2 = 1/2 sum_k (R_k^2 - R_{k-1}^2) (A2_k g^4 + A0_k)  ([C21] Eq. 27)
+
+    built from the fixture's inputs only (radii in km -> m, rates in 1/m), not from
+    lightmed.diffusion. area/width = R_k + R_{k-1} = 5-25 km, so swapping width and area, or
+    dropping the 1/2, misses by far more than rtol.
+    """
     d = two_snapshot_model
-    g4 = d["coupling"] ** 4
-    np.testing.assert_allclose(d["nur_conversion_sum"], d["conv_np"] * g4, rtol=1e-12)
-    assert bool((d["diffusion_time_two_state"] > 0).all())
+    r_out = TWO_SNAP_R_OUTER_KM * 1e3  # [m]
+    r_in = np.concatenate([[0.0], r_out[:-1]])
+    area = r_out**2 - r_in**2  # (shell,) [m^2]: 25e6, 75e6, 125e6
+    width = r_out - r_in  # (shell,) [m]: 5e3 each
+    np.testing.assert_allclose(area, [25e6, 75e6, 125e6], rtol=1e-15)
+    np.testing.assert_allclose(width, [5e3, 5e3, 5e3], rtol=1e-15)
+    g4 = TWO_SNAP_COUPLINGS**4  # (coupling,)
+    for snap, a0_scale in TWO_SNAP_A0_SCALE.items():
+        for species, sp in SPECIES_SCALE.items():
+            a0 = a0_scale * sp * TWO_SNAP_A0  # (shell,) [1/m]
+            a2 = sp * TWO_SNAP_A2  # (shell, mass) [1/m]
+            # sums over shells written out: (mass,) per g^4, then outer product with g^4
+            conv_per_g4 = np.sum(area[:, None] * a0[:, None] * a2, axis=0)
+            retrap_per_g4 = np.sum(width[:, None] * a2, axis=0)
+            conv = conv_per_g4[:, None] * g4[None, :]  # (mass, coupling)
+            retrap = retrap_per_g4[:, None] * g4[None, :]
+            inv_np = a2[:, :, None] * g4[None, None, :]  # 1/lambda^NP: (shell, mass, coupling)
+            inv_sm = a0[:, None, None]  # 1/lambda^SM
+            dt2 = 0.5 * np.sum(area[:, None, None] * (inv_np + inv_sm), axis=0) / C_M_PER_S
+            sel = {"snapshot": snap, "species": species, "energy_choice": "mu_nu_plus_pi_T"}
+            got = {
+                v: d[v].sel(sel).transpose("mass", "coupling").to_numpy()
+                for v in ("nur_conversion_sum", "nur_retrapping_sum", "diffusion_time_two_state")
+            }
+            np.testing.assert_allclose(got["nur_conversion_sum"], conv, rtol=1e-10)
+            np.testing.assert_allclose(got["nur_retrapping_sum"], retrap, rtol=1e-10)
+            np.testing.assert_allclose(got["diffusion_time_two_state"], dt2, rtol=1e-10)
+    # one hand-checkable number: S_ret at t1, nubar, lightest mass and g = 0.1 is
+    # 5e3 m * (1e14 + 5e13 + 1e12) / (1e-2 + 1e-4)^2 m^-1 * 1e-4
+    expected = 5e3 * (1e14 + 5e13 + 1e12) / (1e-2 + 0.01**2) ** 2 * 0.1**4
+    got_one = d["nur_retrapping_sum"].sel(snapshot="t1", species="nubar").isel(mass=0, coupling=-1)
+    np.testing.assert_allclose(float(got_one.squeeze()), expected, rtol=1e-10)
 
 
 def brute_force_first(fun, couplings):
