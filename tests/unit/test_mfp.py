@@ -23,11 +23,12 @@ def table1_kernels():
 @pytest.mark.slow
 @pytest.mark.parametrize(("k", "species"), [(2, "nubar"), (4, "nubar"), (4, "nu")])
 def test_kernel_method_matches_direct_quadrature_sm(k, species):
-    """[C21] Eq. 19 by kernels vs plain nested quad (no kernels, no analytic phi): < 1e-4."""
+    """[C21] Eq. 19 by kernels vs plain nested quad (no kernels, no analytic phi): < 5e-6
+    (docs/physics.md §3.3: <= 1e-6; measured <= 9.1e-7, the direct quad has epsrel 1e-6)."""
     kw = shell_kwargs(k, species)
     direct = mfp.rate_direct(**kw, epsrel=1e-6)
     kernel = mfp.rate_kernel(**kw)
-    assert kernel / direct - 1.0 == pytest.approx(0.0, abs=1e-4)
+    assert kernel / direct - 1.0 == pytest.approx(0.0, abs=5e-6)
 
 
 @pytest.mark.slow
@@ -41,7 +42,8 @@ def test_kernel_method_matches_direct_quadrature_sm(k, species):
     ],
 )
 def test_kernel_method_matches_direct_quadrature_mediator(k, model, terms, coupling):
-    """B-L Z' (and the unblocked LNC scalar) at m = 1 MeV: kernels vs direct < 1e-3."""
+    """B-L Z' (and the unblocked LNC scalar) at m = 1 MeV: kernels vs direct < 1e-4
+    (docs/physics.md §3.3: <= 2e-5; measured <= 1.8e-5 with the direct quad at epsrel 1e-5)."""
     kw = shell_kwargs(k)
     direct = mfp.rate_direct(
         **kw, model=model, mass_mev=1.0, coupling=coupling, terms=terms, epsrel=1e-5
@@ -54,7 +56,7 @@ def test_kernel_method_matches_direct_quadrature_mediator(k, model, terms, coupl
         terms=terms,
         settings=SETTINGS,
     )[0, 0]
-    assert kernel / direct - 1.0 == pytest.approx(0.0, abs=1e-3)
+    assert kernel / direct - 1.0 == pytest.approx(0.0, abs=1e-4)
 
 
 def test_heavy_mediator_small_coupling_reduces_to_sm(table1_kernels):

@@ -131,20 +131,22 @@ def test_bl_heavy_equals_sm_without_axial_shell_by_shell():
 @pytest.mark.slow
 @pytest.mark.parametrize("k", [2, 4])
 def test_transport_kernel_matches_nested_quadrature(k):
-    """1/lambda_t by kernels vs plain nested quad (angle from k, k' explicitly): <= 1e-4."""
+    """1/lambda_t by kernels vs plain nested quad (angle from k, k' explicitly): <= 5e-6
+    (measured <= 5e-8; the direct quad has epsrel 1e-6)."""
     kw = shell_kwargs(k)
     direct = mfp.rate_direct(**kw, weighting="transport", epsrel=1e-6)
     kernel = mfp.rate_kernel(**kw, weighting="transport")
-    assert kernel / direct - 1.0 == pytest.approx(0.0, abs=1e-4)
+    assert kernel / direct - 1.0 == pytest.approx(0.0, abs=5e-6)
 
 
 @pytest.mark.slow
 def test_transport_sink_matches_nested_quadrature():
-    """LNC scalar at m = 1 MeV, transport_sink (nu_R term unweighted): kernels vs nested."""
+    """LNC scalar at m = 1 MeV, transport_sink (nu_R term unweighted): kernels vs nested
+    < 1e-4 (measured 1.8e-5, as the total rate of the same case)."""
     kw = shell_kwargs(4)
     common = dict(model="lnc_scalar", terms=("sm", "np"), weighting="transport_sink")
     direct = mfp.rate_direct(**kw, **common, mass_mev=1.0, coupling=3e-3, epsrel=1e-5)
     kernel = mfp.rate_kernel(
         **kw, **common, masses_mev=[1.0, 2.0], couplings=[3e-3, 1.0], settings=SETTINGS
     )[0, 0]
-    assert kernel / direct - 1.0 == pytest.approx(0.0, abs=1e-3)
+    assert kernel / direct - 1.0 == pytest.approx(0.0, abs=1e-4)
