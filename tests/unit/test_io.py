@@ -168,3 +168,22 @@ def test_damage_inside_an_uncompressed_coordinate_is_detected(tmp_path):
     path.write_bytes(bytes(blob))
     with pytest.raises(ArtifactError, match="delete it and run the same command again"):
         read_artifact(path)
+
+
+def test_every_numeric_and_boolean_array_carries_a_checksum(tmp_path):
+    """Boolean flags (int8 on disk, e.g. the bounds' `headline`) are checked like the rest."""
+    import netCDF4
+
+    ds = xr.Dataset(
+        {
+            "temperature": ("shell", [1.0, 2.0], {"units": "MeV", "long_name": "T"}),
+            "headline": ("shell", [True, False], {"units": "1", "long_name": "quoted"}),
+        },
+        coords={"shell": ("shell", [1, 2], {"units": "1", "long_name": "shell"})},
+    )
+    path = tmp_path / "x.nc"
+    write_artifact(ds, path, stage="profiles", title="t", rule="r")
+    with netCDF4.Dataset(path) as nc:
+        for name in ("temperature", "headline", "shell"):
+            assert nc[name].filters()["fletcher32"], name
+    assert read_artifact(path)["headline"].dtype == bool

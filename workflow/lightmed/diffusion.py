@@ -518,7 +518,11 @@ def label_coords(ds: xr.Dataset) -> xr.Dataset:
     meta = {
         "species": ("1", "neutrino species (nu: s=+1, nubar: s=-1)"),
         "energy_choice": ("1", "neutrino energy prescription per shell"),
-        "weighting": ("1", "mean free path weighting (total rate or transport)"),
+        "weighting": (
+            "1",
+            "mean free path weighting, one of: total rate, transport (1 - cos theta), "
+            "transport_sink (species-changing terms count fully; physics.md §3.7)",
+        ),
         "medium": ("1", "nuclear medium (RMF parameter set or the profile's own)"),
         "mass": ("MeV", "mediator mass"),
         "coupling": ("1", "mediator coupling"),
@@ -530,5 +534,7 @@ def label_coords(ds: xr.Dataset) -> xr.Dataset:
     }
     for name, (units, long_name) in meta.items():
         if name in ds.coords:
+            if name == "coupling" and "coupling " in ds[name].attrs.get("long_name", ""):
+                long_name = ds[name].attrs["long_name"]  # the model's own, e.g. "coupling g_BL"
             ds[name].attrs.update(units=units, long_name=long_name)
     return ds

@@ -178,12 +178,13 @@ def write_artifact(
         lightmed_schema=SCHEMAS[stage],
         history="\n".join(lines),
     )
-    # Every numeric array gets an HDF5 Fletcher-32 checksum, so damage is an error when it is
-    # read (zlib alone catches most damage in the data variables; coordinates are stored raw);
-    # data variables are also compressed.
+    # Every numeric or boolean array (booleans are stored as int8 flags) gets an HDF5
+    # Fletcher-32 checksum, so damage is an error when it is read (zlib alone catches most
+    # damage in the data variables; coordinates are stored raw); data variables are also
+    # compressed.
     encoding = {}
     for name, var in ds.variables.items():
-        if np.issubdtype(var.dtype, np.number) and var.ndim > 0:
+        if (np.issubdtype(var.dtype, np.number) or var.dtype == bool) and var.ndim > 0:
             encoding[name] = {"fletcher32": True}
             if name in ds.data_vars:
                 encoding[name].update(zlib=True, complevel=4, shuffle=True)

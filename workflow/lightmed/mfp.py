@@ -399,7 +399,7 @@ def _coord_attrs(ds, kernels):
     if "weighting" in ds.coords:
         ds["weighting"].attrs.update(
             units="1",
-            long_name="mean free path weighting: total rate, transport (1 - cos theta), "
+            long_name="mean free path weighting, one of: total rate, transport (1 - cos theta), "
             "transport_sink (species-changing terms count fully; physics.md §3.7)",
         )
     if "energy_choice" in ds.coords:

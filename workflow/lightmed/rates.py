@@ -476,7 +476,11 @@ def _rates_dataset(res, models, edges, masses, detector, flux, exposure_years, k
         "mass": ("mass", masses, {"units": "MeV", "long_name": "mediator mass"}),
         **_flavour_coords(flux),
     }
-    per = "events per burst" if kind == "fluence" else f"events in {exposure_years} yr"
+    per = (
+        "events per recoil bin per burst"
+        if kind == "fluence"
+        else f"events per recoil bin in {exposure_years} yr"
+    )
 
     def var(d, values, what):
         return (d, values, {"units": "1", "long_name": f"{what}, {per}"})
