@@ -47,6 +47,7 @@ import xarray as xr
 from .constants import C_M_PER_S
 from .errors import ArtifactError, InputError
 from .io import with_attrs
+from .transport import WEIGHTING_LONG_NAME
 
 _KM_TO_M = 1e3
 #: Energy choice whose mean free paths are spectral (Rosseland) means.
@@ -518,11 +519,7 @@ def label_coords(ds: xr.Dataset) -> xr.Dataset:
     meta = {
         "species": ("1", "neutrino species (nu: s=+1, nubar: s=-1)"),
         "energy_choice": ("1", "neutrino energy prescription per shell"),
-        "weighting": (
-            "1",
-            "mean free path weighting, one of: total rate, transport (1 - cos theta), "
-            "transport_sink (species-changing terms count fully; physics.md §3.7)",
-        ),
+        "weighting": ("1", WEIGHTING_LONG_NAME),
         "medium": ("1", "nuclear medium (RMF parameter set or the profile's own)"),
         "mass": ("MeV", "mediator mass"),
         "coupling": ("1", "mediator coupling"),

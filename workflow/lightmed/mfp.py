@@ -29,7 +29,7 @@ from .constants import HBARC_MEV_FM, M_TO_FM
 from .errors import ConfigError, InputError
 from .io import with_attrs
 from .kernels import NUCLEONS, SPECIES
-from .transport import changes_species, node_factor, weightings_for
+from .transport import WEIGHTING_LONG_NAME, changes_species, node_factor, weightings_for
 
 #: Energy choice of the Rosseland mean (lightmed.diffusion.ROSSELAND).
 ROSSELAND = "rosseland"
@@ -399,8 +399,7 @@ def _coord_attrs(ds, kernels):
     if "weighting" in ds.coords:
         ds["weighting"].attrs.update(
             units="1",
-            long_name="mean free path weighting, one of: total rate, transport (1 - cos theta), "
-            "transport_sink (species-changing terms count fully; physics.md §3.7)",
+            long_name=WEIGHTING_LONG_NAME,
         )
     if "energy_choice" in ds.coords:
         ds["energy_choice"].attrs.update(

@@ -26,6 +26,11 @@ from .errors import ConfigError
 
 #: Weightings of the mfp products (physics.md §3.7).
 WEIGHTINGS: tuple[str, ...] = ("total", "transport", "transport_sink")
+#: long_name of a ``weighting`` coordinate (mfp, diffusion and bounds artifacts).
+WEIGHTING_LONG_NAME = (
+    "mean free path weighting, one of: total rate, transport (1 - cos theta), "
+    "transport_sink (species-changing terms count fully; physics.md §3.7)"
+)
 
 
 def check_weighting(weighting: str) -> str:
