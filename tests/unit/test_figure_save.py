@@ -56,24 +56,52 @@ def test_save_figure_draws_what_savefig_draws(tmp_path):
     assert (tmp_path / "ours.pdf").stat().st_size > 0
 
 
+def _drawn(axis, frozen=()) -> tuple[list, list]:
+    """What matplotlib draws on ``axis``: (major location, label) pairs and minor locations,
+    the minor ones from the Tick artists or, once frozen, from the mark lines."""
+    ticks = axis._update_ticks()
+    major = [(t.get_loc(), t.label1.get_text()) for t in ticks if t in axis.majorTicks]
+    minor = [t.get_loc() for t in ticks if t in axis.minorTicks]
+    for line in (line for entry in frozen if entry[0] is axis for line in entry[-1]):
+        minor.extend(line.get_xdata() if axis is axis.axes.xaxis else line.get_ydata())
+    return major, sorted(set(minor))
+
+
 def test_freeze_ticks_keeps_the_drawn_ticks():
+    """Frozen, an axis draws the same major ticks and labels, and its minor marks at the
+    same places (one line per side instead of a Tick artist each); thawed, it is as before."""
     fig = _log_figure()
     fig.draw_without_rendering()
     axes = (fig.axes[0].xaxis, fig.axes[0].yaxis)
-
-    def drawn(axis):
-        lo, hi = sorted(axis.get_view_interval())
-        return [
-            (t.get_loc(), t.label1.get_text())
-            for t in axis.get_major_ticks() + axis.get_minor_ticks()
-            if lo <= t.get_loc() <= hi
-        ]
-
-    before = [drawn(a) for a in axes]
-    fs.freeze_ticks(fig)
+    before = [_drawn(a) for a in axes]
+    frozen = fs.freeze_ticks(fig)
     fig.draw_without_rendering()
-    after = [drawn(a) for a in axes]
-    assert before == after and len(before[0]) > 20  # log axis: minor ticks included
+    after = [_drawn(a, frozen) for a in axes]
+    assert before == after and len(before[0][1]) > 20  # log axis: minor ticks included
+    assert all(
+        axis._update_ticks() == axis.get_major_ticks(len(m))
+        for axis, (m, _) in zip(axes, after, strict=True)
+    )  # no minor Tick artists left to draw
+    fs._thaw(frozen)
+    assert [_drawn(a) for a in axes] == before and "draw" not in vars(axes[0])
+
+
+def test_minor_marks_of_shared_axes(tmp_path):
+    """Shared axes share their tickers: each axis of a sharey pair draws its own minor marks,
+    and the file is savefig's, byte for byte (the second axis lost its marks once)."""
+    import matplotlib.pyplot as plt
+
+    def figure():
+        fig, axes = plt.subplots(1, 2, figsize=(6, 3), sharey=True, layout="constrained")
+        for ax in axes:
+            ax.loglog([1e-3, 1e4], [1e-7, 1e-1])
+        return fig
+
+    fig = figure()
+    frozen = fs.freeze_ticks(fig)
+    marks = [sum(len(e[-1]) for e in frozen if e[0] is ax.yaxis) for ax in fig.axes]
+    assert marks == [1, 1]
+    _same_png_as_savefig(tmp_path, figure, more=[tmp_path / "ours.pdf"])
 
 
 def test_save_figure_redoes_the_layout_when_ticks_follow_the_axis_length(tmp_path, monkeypatch):
