@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -25,6 +26,13 @@ atexit.register(lambda: print("teardown", flush=True))
 run_rule(lambda snakemake, logger: logger.info("work"), job)
 print("after run_rule", flush=True)
 """
+
+
+def _sigint_as_at_a_terminal() -> None:
+    """In the child before exec: SIGINT to its default action, so that Python installs its
+    KeyboardInterrupt handler. A test run started in the background (``cmd &``, nohup, some CI
+    runners) inherits SIGINT ignored, and the Ctrl-C these tests send would do nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _run(tmp_path, fast_exit: str, module: str = "snakemake.script"):
@@ -90,6 +98,7 @@ def test_interrupted_job_ends_with_one_line_and_status_130(tmp_path, how, plugin
         capture_output=True,
         text=True,
         timeout=60,
+        preexec_fn=_sigint_as_at_a_terminal,
     )
     assert proc.returncode == 130, proc.stderr
     line = (
@@ -163,7 +172,14 @@ def test_ctrl_c_while_a_job_script_imports_ends_with_one_line(tmp_path, when):
     env.pop("LIGHTMED_ONE_LINE_ERRORS", None)
     log = tmp_path / "job.log"
     cmd = [sys.executable, "-c", IMPORTING_JOB, str(log), "snakemake.iocontainers", when]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        cmd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_sigint_as_at_a_terminal,
+    )
     line = (
         "lightmed: interrupted: rule plot_rates [a=b] stopped by Ctrl-C (SIGINT); "
         "rerun the same command to resume"
@@ -180,6 +196,13 @@ def test_ctrl_c_during_imports_outside_a_snakemake_job_stays_a_keyboard_interrup
     log = tmp_path / "job.log"
     cmd = [sys.executable, "-c", IMPORTING_JOB, str(log), "my_notebook", "import"]
     env = dict(os.environ, PYTHONPATH=str(REPO / "workflow"))
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        cmd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_sigint_as_at_a_terminal,
+    )
     assert proc.returncode != 130 and "KeyboardInterrupt" in proc.stderr
     assert not log.exists()
