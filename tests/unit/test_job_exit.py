@@ -28,11 +28,20 @@ print("after run_rule", flush=True)
 """
 
 
-def _sigint_as_at_a_terminal() -> None:
-    """In the child before exec: SIGINT to its default action, so that Python installs its
-    KeyboardInterrupt handler. A test run started in the background (``cmd &``, nohup, some CI
-    runners) inherits SIGINT ignored, and the Ctrl-C these tests send would do nothing."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+def _run_ctrl_c(cmd: list[str], env: dict) -> subprocess.CompletedProcess:
+    """Run a job that sends itself Ctrl-C, with SIGINT at its default action in the child.
+
+    Python installs its KeyboardInterrupt handler only if SIGINT is not ignored at start-up; a
+    test run started in the background (``cmd &``, nohup, some CI runners) passes SIGINT on
+    ignored, and the Ctrl-C these tests send would do nothing.
+    """
+
+    def default_sigint() -> None:  # in the child, before exec
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    return subprocess.run(
+        cmd, env=env, capture_output=True, text=True, timeout=60, preexec_fn=default_sigint
+    )
 
 
 def _run(tmp_path, fast_exit: str, module: str = "snakemake.script"):
@@ -92,14 +101,7 @@ def test_interrupted_job_ends_with_one_line_and_status_130(tmp_path, how, plugin
     if plugin:  # the logger plugin prints the line from the log
         env["LIGHTMED_ONE_LINE_ERRORS"] = "1"
     log = tmp_path / "job.log"
-    proc = subprocess.run(
-        [sys.executable, "-c", INTERRUPTED_JOB, str(log), how],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=_sigint_as_at_a_terminal,
-    )
+    proc = _run_ctrl_c([sys.executable, "-c", INTERRUPTED_JOB, str(log), how], env)
     assert proc.returncode == 130, proc.stderr
     line = (
         "lightmed: interrupted: rule solve_rmf [snapshot=c21_t1s] stopped by Ctrl-C (SIGINT); "
@@ -172,14 +174,7 @@ def test_ctrl_c_while_a_job_script_imports_ends_with_one_line(tmp_path, when):
     env.pop("LIGHTMED_ONE_LINE_ERRORS", None)
     log = tmp_path / "job.log"
     cmd = [sys.executable, "-c", IMPORTING_JOB, str(log), "snakemake.iocontainers", when]
-    proc = subprocess.run(
-        cmd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=_sigint_as_at_a_terminal,
-    )
+    proc = _run_ctrl_c(cmd, env)
     line = (
         "lightmed: interrupted: rule plot_rates [a=b] stopped by Ctrl-C (SIGINT); "
         "rerun the same command to resume"
@@ -196,13 +191,6 @@ def test_ctrl_c_during_imports_outside_a_snakemake_job_stays_a_keyboard_interrup
     log = tmp_path / "job.log"
     cmd = [sys.executable, "-c", IMPORTING_JOB, str(log), "my_notebook", "import"]
     env = dict(os.environ, PYTHONPATH=str(REPO / "workflow"))
-    proc = subprocess.run(
-        cmd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=_sigint_as_at_a_terminal,
-    )
+    proc = _run_ctrl_c(cmd, env)
     assert proc.returncode != 130 and "KeyboardInterrupt" in proc.stderr
     assert not log.exists()
