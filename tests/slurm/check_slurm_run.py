@@ -12,7 +12,9 @@ Used by tests/slurm/run_slurm_test.sh (not collected by pytest). Evidence:
 Checks: every job of the dry run was executed; every job that Snakemake did not
 treat as local (i.e. every rule not in ``localrules``) was submitted to SLURM,
 completed there with exit code 0 and left its SLURM log; at least one job ran in
-SLURM (otherwise the test would prove nothing).
+SLURM (otherwise the test would prove nothing); no SLURM job held more CPUs than the
+most threads one of its jobs asks for (the executor plugin runs the members of a group
+job one after another, so a wider request would idle the extra CPUs).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ JOBID_RE = re.compile(r"^\s+jobid: (\d+)\s*$")
 GROUP_RE = re.compile(r"Group job (\S+) \(jobs in lexicogr\. order\):\s*$")
 SUBMIT_RE = re.compile(r"Job (\S+) has been submitted with SLURM jobid (\d+) \(log: (.+?)\)\.?\s*$")
 FINISHED_RE = re.compile(r"Finished job(?:id)?:? (\d+)")
+THREADS_RE = re.compile(r"^\s+threads: (\d+)\s*$")
 
 
 def parse_job_stats(text: str) -> Counter:
@@ -54,7 +57,10 @@ def parse_job_stats(text: str) -> Counter:
 
 
 def parse_run_log(text: str):
-    """Return ({jobid: (rule, is_local)}, {jobid: (slurm_id, logfile)}, finished).
+    """Return ({jobid: (rule, is_local)}, {jobid: (slurm_id, logfile)}, finished, threads).
+
+    ``threads`` maps a job to its ``threads:`` line (Snakemake prints it after ``jobid:``,
+    only when above 1).
 
     A group job (the SLURM profile's ``groups:``) is logged as ``Group job NAME (jobs in
     lexicogr. order):`` with its members' rule blocks indented, then submitted once as
@@ -63,6 +69,8 @@ def parse_run_log(text: str):
     jobs: dict[int, tuple[str, bool]] = {}
     submitted: dict[int, tuple[str, str]] = {}
     finished: set[int] = set()
+    threads: dict[int, int] = {}
+    last_job: int | None = None
     pending_groups: dict[str, list[list[int]]] = defaultdict(list)
     current: tuple[str, bool] | None = None
     current_group: list[int] | None = None
@@ -78,9 +86,14 @@ def parse_run_log(text: str):
             if not m.group(1):  # a top-level job ends the group block
                 current_group = None
             continue
+        m = THREADS_RE.match(line)
+        if m and last_job is not None:
+            threads[last_job] = int(m.group(1))
+            continue
         m = JOBID_RE.match(line)
         if m and current is not None:
-            jobs[int(m.group(1))] = current
+            last_job = int(m.group(1))
+            jobs[last_job] = current
             if current_group is not None:
                 current_group.append(int(m.group(1)))
             current = None
@@ -107,7 +120,7 @@ def parse_run_log(text: str):
         m = FINISHED_RE.search(line)
         if m:
             finished.add(int(m.group(1)))
-    return jobs, submitted, finished
+    return jobs, submitted, finished, threads
 
 
 def scontrol_job(slurm_id: str) -> dict[str, str]:
@@ -137,7 +150,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     expected = parse_job_stats(args.dryrun_log.read_text(errors="replace"))
-    jobs, submitted, finished = parse_run_log(args.run_log.read_text(errors="replace"))
+    jobs, submitted, finished, threads = parse_run_log(args.run_log.read_text(errors="replace"))
     errors: list[str] = []
 
     if not expected:
@@ -187,6 +200,20 @@ def main(argv=None) -> int:
             errors.append(
                 f"SLURM job {slurm_id} (rule {rule}) unknown to scontrol and its log "
                 "does not show a finished job"
+            )
+
+    members = defaultdict(list)
+    for jobid, (slurm_id, _) in submitted.items():
+        members[slurm_id].append(jobid)
+    for slurm_id, ids in sorted(members.items(), key=lambda item: int(item[0])):
+        cpus = scontrol_job(slurm_id).get("NumCPUs")
+        widest = max(threads.get(jobid, 1) for jobid in ids)
+        if cpus is not None and int(cpus) > widest:
+            rules = sorted({jobs[jobid][0] for jobid in ids if jobid in jobs})
+            errors.append(
+                f"SLURM job {slurm_id} ({', '.join(rules)}) held {cpus} CPUs, but its jobs run "
+                f"one after another and ask for at most {widest} thread(s): set `cores` in "
+                "the SLURM profile to the most threads a grouped rule asks for"
             )
 
     n_slurm = len({sid for e in per_rule.values() for sid in e["slurm"]})

@@ -8,12 +8,12 @@ inside SLURM and that a second invocation has nothing to do, and stops the daemo
 
 Needs root and apt-get (Debian/Ubuntu); skipped otherwise or with LIGHTMED_SKIP_SLURM=1.
 Set-up on 2 cores: apt ~15 s, job venv ~60-80 s (warm pip cache; ~10 s once it exists),
-cluster start ~2 s. The run itself: the default pipeline's 44 jobs in 14 SLURM jobs (the
-profile's groups), 242-255 s on 2 idle cores with 4x oversubscription, ~70 s of which is the
-executor plugin's status polling (it backs off by 10 s after every poll without a finished
-job, so a group job that ends after 42 s is seen at 68 s); 258-275 s in all (measured
-2026-12-04). Restrict it with LIGHTMED_SLURM_SNAKEMAKE_ARGS (targets / --config) if CI time
-is short.
+cluster start ~2 s. The run itself: the default pipeline's 44 jobs in 16 SLURM jobs (the
+profile's groups, one CPU each), 207-213 s on 2 idle cores with 4x oversubscription, 25-30 s
+of which is the executor plugin's status polling (it backs off by 10 s after every poll
+without a finished job); 227-234 s in all (measured 2026-12-04; 263 s and 282 s with the
+earlier 8-CPU groups, whose members also ran one after another). Restrict it with
+LIGHTMED_SLURM_SNAKEMAKE_ARGS (targets / --config) if CI time is short.
 Environment knobs: see the header of run_slurm_test.sh, plus LIGHTMED_SLURM_TEST_TIMEOUT (s)
 and LIGHTMED_SLURM_SNAKEMAKE_ARGS.
 """
