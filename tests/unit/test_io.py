@@ -187,3 +187,34 @@ def test_every_numeric_and_boolean_array_carries_a_checksum(tmp_path):
         for name in ("temperature", "headline", "shell"):
             assert nc[name].filters()["fletcher32"], name
     assert read_artifact(path)["headline"].dtype == bool
+
+
+def test_float_coordinate_variables_carry_no_fill_value(tmp_path):
+    """CF-1.10 §5: a coordinate variable has no missing values, so no _FillValue either
+    (xarray declares NaN as the fill of every float variable unless told otherwise); data
+    variables keep theirs, and the values read back unchanged."""
+    import netCDF4
+
+    ds = xr.Dataset(
+        {"rate": (("mass",), [1.0, np.nan], {"units": "1", "long_name": "rate"})},
+        coords={"mass": ("mass", [0.1, 10.0], {"units": "MeV", "long_name": "mediator mass"})},
+    )
+    path = tmp_path / "x.nc"
+    write_artifact(ds, path, stage="profiles", title="t", rule="r")
+    with netCDF4.Dataset(path) as nc:
+        assert "_FillValue" not in nc["mass"].ncattrs()
+        assert "_FillValue" in nc["rate"].ncattrs()
+    back = read_artifact(path)
+    np.testing.assert_array_equal(back["mass"], [0.1, 10.0])
+    assert np.isnan(back["rate"].values[1])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_coordinate_with_missing_values_is_refused(tmp_path, bad):
+    ds = xr.Dataset(
+        {"rate": (("mass",), [1.0, 2.0], {"units": "1", "long_name": "rate"})},
+        coords={"mass": ("mass", [0.1, bad], {"units": "MeV", "long_name": "mediator mass"})},
+    )
+    with pytest.raises(ArtifactError, match=r"coordinate mass has NaN or infinite values"):
+        write_artifact(ds, tmp_path / "x.nc", stage="profiles", title="t", rule="r")
+    assert not any(tmp_path.iterdir())

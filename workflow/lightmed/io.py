@@ -113,6 +113,18 @@ def _check_metadata(ds: xr.Dataset, path: str | os.PathLike) -> None:
             f"refusing to write {path}: missing attributes {', '.join(missing)} "
             "(every variable and coordinate needs 'units' and 'long_name')"
         )
+    gaps = [
+        name
+        for name in ds.dims
+        if name in ds.coords
+        and np.issubdtype(ds[name].dtype, np.floating)
+        and not np.isfinite(ds[name].values).all()
+    ]
+    if gaps:
+        raise ArtifactError(
+            f"refusing to write {path}: coordinate {', '.join(gaps)} has NaN or infinite "
+            "values (a coordinate variable has no missing values, CF-1.10 §5)"
+        )
 
 
 def new_file_mode() -> int:
@@ -182,12 +194,16 @@ def write_artifact(
     # Fletcher-32 checksum, so damage is an error when it is read (zlib alone catches most
     # damage in the data variables; coordinates are stored raw); data variables are also
     # compressed.
+    # Coordinate variables (a dimension's own coordinate) get no _FillValue: CF allows them no
+    # missing values (checked above), and xarray would otherwise declare NaN as their fill.
     encoding = {}
     for name, var in ds.variables.items():
         if (np.issubdtype(var.dtype, np.number) or var.dtype == bool) and var.ndim > 0:
             encoding[name] = {"fletcher32": True}
             if name in ds.data_vars:
                 encoding[name].update(zlib=True, complevel=4, shuffle=True)
+            elif name in ds.dims and np.issubdtype(var.dtype, np.floating):
+                encoding[name]["_FillValue"] = None
     path.parent.mkdir(parents=True, exist_ok=True)
     # a killed earlier attempt of this same job may have left its temporary file behind
     for stale in path.parent.glob(f".{path.name}.*.tmp"):
