@@ -749,3 +749,19 @@ def test_plan_follows_the_medium_dimension(config):
     inputs = smk.sn_core_input(config, pats)
     assert "c21_t5s_dd2_dirac_bl_vector" in inputs["mfp_model"]
     assert inputs["rmf"] == ["rmf_c21_t1s_c21_dirac", "rmf_c21_t5s_dd2_dirac"]
+
+
+def test_combined_snapshots_with_different_shell_counts_say_where_they_are_padded():
+    """The outer join NaN-pads a snapshot with fewer shells; the file says so (attribute
+    ``shells``), and snapshots with equal shell counts get no such attribute."""
+    masses, couplings = [5.0], np.geomspace(1e-6, 1e-2, 5)
+
+    def one(n):
+        mfp = make_mfp(np.ones(n), np.ones((n, 1)), np.ones((n, 1)), masses, couplings)
+        return snapshot_diffusion(mfp, make_profile(np.arange(1, n + 1) * 2.0))
+
+    d = combine_snapshots({"t1": one(3), "t5": one(2)})
+    assert d.attrs["shells"].startswith("t1: 3, t5: 2 (")
+    assert np.isnan(d["shell_area"].sel(snapshot="t5", shell=3))
+    assert np.isfinite(d["shell_area"].sel(snapshot="t1", shell=3))
+    assert "shells" not in combine_snapshots({"t1": one(2), "t5": one(2)}).attrs

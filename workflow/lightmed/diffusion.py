@@ -337,7 +337,8 @@ def diffusion_polynomial(coeffs: xr.Dataset, geometry: xr.Dataset) -> xr.Dataset
             "dt_sm": with_attrs(
                 diffusion_time_s(coeffs["rate_sm"], area),
                 "s",
-                "SM diffusion time Delta t_SM ([C21] Eq. 21)",
+                "constant term of Delta t = dt_sm + dt_int g^2 + dt_np g^4 ([C21] Eq. 21): "
+                "Delta t_SM from the model's SM rates (diffusion_time_sm: from the SM mfp)",
             ),
             "dt_int": with_attrs(
                 diffusion_time_s(coeffs["rate_int"], area),
@@ -511,6 +512,13 @@ def combine_snapshots(per_key: Mapping[object, xr.Dataset]) -> xr.Dataset:
     ds = ds.assign_coords(snapshot=("snapshot", snapshots))
     for name in ds.data_vars:
         ds[name] = _standard_order(ds[name])
+    shells = {snap: row.sizes["shell"] for snap, row in zip(snapshots, rows, strict=True)}
+    if "shell" in ds.dims and len(set(shells.values())) > 1:
+        # the outer join pads the snapshots with fewer shells: say so in the file
+        ds.attrs["shells"] = (
+            ", ".join(f"{snap}: {n}" for snap, n in shells.items())
+            + " (variables on shell are NaN beyond a snapshot's last shell)"
+        )
     return label_coords(ds)
 
 
