@@ -274,6 +274,22 @@ def test_sensitivity_dataset_and_artifact(tmp_path, rates):
     assert (table.groupby(["sigma_norm", "mass_mev"]).size() >= 1).all()
 
 
+def test_sensitivity_names_the_model_coupling(rates):
+    """The coupling axis and the bound name the model's coupling (``coupling_name``, from the
+    rates artifact, as SN-core bounds and data limits do); the full convention stays in
+    ``coupling_convention``. A rates artifact without names gives the generic ``g``."""
+    named = rates.assign_coords(
+        coupling_name=("model", ["g", "g", "g_BL"], {"units": "1", "long_name": "name"})
+    )
+    g = np.geomspace(1e-8, 1.0, 40)
+    ds = st.sensitivity([named], "bl_vector", [0.1], g, **STATS)
+    assert ds.attrs["coupling_name"] == "g_BL"
+    assert ds["coupling"].attrs["long_name"] == "coupling g_BL"
+    assert ds["coupling_bound"].attrs["long_name"] == "smallest excluded coupling g_BL at 90% CL"
+    assert ds.attrs["coupling_convention"] == "g_BL"
+    assert st.sensitivity([rates], "vector", [0.1], g, **STATS).attrs["coupling_name"] == "g"
+
+
 def test_counts_select_the_model_of_the_artifact(rates):
     vec = st.counts_from_rates(rates, "vector")
     bl = st.counts_from_rates(rates, "bl_vector")

@@ -25,6 +25,13 @@ def _coupling_label(rates: xr.Dataset, model: str) -> str:
     return f"coupling of model {model}"
 
 
+def _coupling_name(rates: xr.Dataset, model: str) -> str:
+    """The short name of the model's axis coupling (``g``, ``g_BL``, ``Y``) in a rates artifact."""
+    if "coupling_name" in rates.coords and "model" in rates["coupling_name"].dims:
+        return str(rates["coupling_name"].sel(model=model).item())
+    return "g"
+
+
 def counts_from_rates(rates: xr.Dataset, model: str, name: str = "detector") -> BinnedCounts:
     """:class:`BinnedCounts` of one registry model from a ``results/rates`` artifact.
 
@@ -140,11 +147,25 @@ def sensitivity(
         pull,
         members,
         _coupling_label(first, model),
+        _coupling_name(first, model),
     )
 
 
 def _sensitivity_dataset(
-    maps, lower, upper, mass, couplings, sigma_norms, model, thr, cl, dof, pull, members, label
+    maps,
+    lower,
+    upper,
+    mass,
+    couplings,
+    sigma_norms,
+    model,
+    thr,
+    cl,
+    dof,
+    pull,
+    members,
+    label,
+    name,
 ) -> xr.Dataset:
     n_int = np.sum(np.isfinite(lower), axis=-1)
     ds = xr.Dataset(
@@ -159,7 +180,7 @@ def _sensitivity_dataset(
                 lower[..., 0],
                 {
                     "units": "1",
-                    "long_name": f"smallest excluded coupling at {cl:.0%} CL",
+                    "long_name": f"smallest excluded coupling {name} at {cl:.0%} CL",
                     "coupling_convention": label,
                     "comment": "NaN: nothing excluded within the coupling grid",
                 },
@@ -195,7 +216,7 @@ def _sensitivity_dataset(
                 {"units": "1", "long_name": "flux normalisation uncertainty sigma_x"},
             ),
             "mass": ("mass", mass, {"units": "MeV", "long_name": "mediator mass"}),
-            "coupling": ("coupling", couplings, {"units": "1", "long_name": label}),
+            "coupling": ("coupling", couplings, {"units": "1", "long_name": f"coupling {name}"}),
             "interval": (
                 "interval",
                 np.arange(lower.shape[-1]),
@@ -205,6 +226,7 @@ def _sensitivity_dataset(
     )
     ds.attrs.update(
         model=model,
+        coupling_name=name,
         coupling_convention=label,
         confidence_level=cl,
         degrees_of_freedom=dof,
