@@ -130,3 +130,21 @@ def test_garching_snapshot_in_its_own_medium(tmp_path, shared_data):
     xr.testing.assert_equal(dd2["mu_nu_profile"], profile["mu_nu_profile"])
     assert float(abs(dd2["effective_mass_n"] - dd2["effective_mass_p"] - 1.29333).max()) < 1e-4
     assert profile.attrs["neutrino_degeneracy"] == 2.0
+
+
+def test_no_coordinate_variable_of_any_artifact_declares_a_fill_value(pipeline):
+    """CF-1.10 §5 (docs/artifacts.md "Coordinates"): every artifact of the default run, every
+    stage, writes its dimension coordinates without ``_FillValue`` and with finite values."""
+    import netCDF4
+    import numpy as np
+
+    files = sorted((pipeline / "results").glob("*/*.nc"))
+    assert len(files) > 100
+    for path in files:
+        with netCDF4.Dataset(path) as nc:
+            for dim in nc.dimensions:
+                if dim in nc.variables:
+                    var = nc.variables[dim]
+                    assert "_FillValue" not in var.ncattrs(), f"{path.name}: {dim}"
+                    if np.dtype(var.dtype).kind == "f":
+                        assert np.isfinite(var[:]).all(), f"{path.name}: {dim}"

@@ -431,7 +431,7 @@ def _extras(data: XenonntData, sm_coeff: np.ndarray, lk: fit.Likelihood, th_sm) 
                 "run": ("run", run[1], _label("XENONnT science run")),
             },
             attrs={
-                "units": "events",
+                "units": "1",
                 "long_name": "expected events per run at nominal nuisances (observed: data)",
             },
         ),
