@@ -222,3 +222,15 @@ def test_profile_dataset_without_variables_is_refused():
     )
     with pytest.raises(InputError, match="missing lepton_fraction"):
         rmf.profile_medium(ds, lepton_mode="fixed_lepton_fraction", neutrino_degeneracy=2.0)
+
+
+def test_rmf_parameters_attribute_is_json():
+    """The preset's couplings travel with the file as JSON (any NetCDF tool or json.loads reads
+    them), not as a Python repr."""
+    import json
+
+    profile = shell_table(REPO / "resources/profiles/c21_t1s.csv")
+    out = rmf.solve_profile(profile, preset="C21", lepton_mode="fixed_lepton_fraction")
+    params = json.loads(out.attrs["rmf_parameters"])
+    assert params["name"] == "C21"
+    assert params["nucleon_mass_mev"] == 939.0

@@ -148,3 +148,13 @@ def test_no_coordinate_variable_of_any_artifact_declares_a_fill_value(pipeline):
                     assert "_FillValue" not in var.ncattrs(), f"{path.name}: {dim}"
                     if np.dtype(var.dtype).kind == "f":
                         assert np.isfinite(var[:]).all(), f"{path.name}: {dim}"
+
+
+def test_structured_attributes_are_json(pipeline):
+    """Parameter sets and upstream attributes stored as text are JSON, not Python reprs."""
+    import json
+
+    rates = read_artifact(pipeline / "results/rates/solar_xenonnt.nc", stage="rates")
+    assert json.loads(rates.attrs["flux_attrs"])["spectrum_kind"] == "flux"
+    rmf = read_artifact(pipeline / "results/rmf/c21_t1s_c21_dirac.nc", stage="rmf")
+    assert json.loads(rmf.attrs["rmf_parameters"])["name"] == "C21"

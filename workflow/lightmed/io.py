@@ -82,6 +82,13 @@ def params_hash(params: Any) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+def json_attr(obj: Any) -> str:
+    """A structured attribute (a parameter set, an upstream file's attributes) as JSON text,
+    keys in their own order: readable by any NetCDF tool and by ``json.loads``, unlike a
+    Python ``repr``."""
+    return json.dumps(obj, default=_json_default)
+
+
 def _json_default(obj: Any) -> Any:
     if isinstance(obj, np.generic):
         return obj.item()

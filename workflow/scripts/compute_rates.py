@@ -6,7 +6,7 @@ import time
 import numpy as np
 
 from lightmed.fluxes import read_flux
-from lightmed.io import write_artifact
+from lightmed.io import json_attr, write_artifact
 from lightmed.logs import run_rule
 from lightmed.rates import Detector, compute_rates
 from lightmed.smk.rates import RATES_PATTERN, models_from_params
@@ -34,7 +34,7 @@ def main(snakemake, logger):
             nodes_per_bin=grid["nodes_per_bin"],
         )
         ds.attrs["neutrino_source"] = source
-        ds.attrs["flux_attrs"] = str({k: v for k, v in flux.attrs.items()})
+        ds.attrs["flux_attrs"] = json_attr(dict(flux.attrs))
         path = RATES_PATTERN.format(source=source, detector=name)
         if path not in outputs:
             raise RuntimeError(f"{path} is not an output of this job")

@@ -15,6 +15,7 @@ import numpy as np
 import xarray as xr
 
 from lightmed.errors import ConvergenceError, InputError
+from lightmed.io import json_attr
 
 from .presets import PRESETS, RMFParameters, get_preset
 from .solver import RMFConvergenceError, solve_shells
@@ -161,7 +162,7 @@ def solve_profile(
     out.attrs.update(
         medium=preset.lower(),
         rmf_preset=params.name,
-        rmf_parameters=str(dataclasses.asdict(params)),
+        rmf_parameters=json_attr(dataclasses.asdict(params)),
         rmf_reference=params.reference,
         lepton_mode=lepton_mode,
         neutrino_degeneracy=float(neutrino_degeneracy),
