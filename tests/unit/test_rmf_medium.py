@@ -234,3 +234,19 @@ def test_rmf_parameters_attribute_is_json():
     params = json.loads(out.attrs["rmf_parameters"])
     assert params["name"] == "C21"
     assert params["nucleon_mass_mev"] == 939.0
+
+
+@pytest.mark.parametrize(
+    ("mode", "flagged"),
+    [("fixed_lepton_fraction", False), ("beta_equilibrium_zero_mu_nu", True)],
+)
+def test_a_copied_fraction_the_lepton_mode_does_not_impose_says_so(mode, flagged):
+    """Majorana media (beta equilibrium, mu_nu = 0) do not keep the profile's Y_L: the copied
+    lepton_fraction's long_name says it is the profile's and not imposed; where the mode
+    imposes it, it is the medium's too and keeps its name."""
+    profile = shell_table(REPO / "resources/profiles/c21_t1s.csv")
+    out = rmf.solve_profile(profile, preset="C21", lepton_mode=mode)
+    name = out["lepton_fraction"].attrs["long_name"]
+    assert ("not imposed" in name) is flagged
+    assert name.startswith(profile["lepton_fraction"].attrs["long_name"])
+    np.testing.assert_array_equal(out["lepton_fraction"], profile["lepton_fraction"])

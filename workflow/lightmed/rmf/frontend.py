@@ -159,6 +159,18 @@ def solve_profile(
             attrs={"units": units, "long_name": long_name},
         )
     carry_profile_variables(out, profile)
+    # A copied fraction the lepton mode does not impose is not the medium's (the medium's
+    # Y_e is proton_fraction, its Y_L = proton_fraction + neutrino_fraction): say so.
+    for name in ("lepton_fraction", "electron_fraction"):
+        if (
+            name in profile
+            and name not in RMF_VARIABLES
+            and name != _FRACTION_FOR_MODE[lepton_mode]
+        ):
+            out[name].attrs["long_name"] = (
+                f"{out[name].attrs.get('long_name', name)} of the profile, not imposed "
+                f"(lepton_mode {lepton_mode})"
+            )
     out.attrs.update(
         medium=preset.lower(),
         rmf_preset=params.name,
