@@ -288,6 +288,7 @@ def test_sensitivity_names_the_model_coupling(rates):
     assert ds["coupling_bound"].attrs["long_name"] == "smallest excluded coupling g_BL at 90% CL"
     assert ds.attrs["coupling_convention"] == "g_BL"
     assert st.sensitivity([rates], "vector", [0.1], g, **STATS).attrs["coupling_name"] == "g"
+    assert "the first is the one the figures" in ds["sigma_norm"].attrs["comment"]
 
 
 def test_counts_select_the_model_of_the_artifact(rates):

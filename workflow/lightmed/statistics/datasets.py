@@ -213,7 +213,12 @@ def _sensitivity_dataset(
             "sigma_norm": (
                 "sigma_norm",
                 np.asarray(sigma_norms, float),
-                {"units": "1", "long_name": "flux normalisation uncertainty sigma_x"},
+                {
+                    "units": "1",
+                    "long_name": "flux normalisation uncertainty sigma_x",
+                    "comment": "in the config's order; the first is the one the figures and "
+                    "detector_bounds.csv quote (config: sensitivity.sigma_norm.<source>)",
+                },
             ),
             "mass": ("mass", mass, {"units": "MeV", "long_name": "mediator mass"}),
             "coupling": ("coupling", couplings, {"units": "1", "long_name": f"coupling {name}"}),
