@@ -512,7 +512,7 @@ def combine_snapshots(per_key: Mapping[object, xr.Dataset]) -> xr.Dataset:
     ds = ds.assign_coords(snapshot=("snapshot", snapshots))
     for name in ds.data_vars:
         ds[name] = _standard_order(ds[name])
-    shells = {snap: row.sizes["shell"] for snap, row in zip(snapshots, rows, strict=True)}
+    shells = {snap: row.sizes.get("shell") for snap, row in zip(snapshots, rows, strict=True)}
     if "shell" in ds.dims and len(set(shells.values())) > 1:
         # the outer join pads the snapshots with fewer shells: say so in the file
         ds.attrs["shells"] = (
