@@ -111,6 +111,10 @@ def test_profile_medium_takes_the_simulations_medium(shared_data):
     )
     assert float(abs(majorana["mu_nu"]).max()) == 0.0
     np.testing.assert_array_equal(majorana["mu_n_eff"], dirac["mu_n_eff"])
+    # Y_nu = 0 in the Majorana medium: the copied Y_L is the profile's, not the medium's
+    assert "not imposed" in majorana["lepton_fraction"].attrs["long_name"]
+    assert "not imposed" not in dirac["lepton_fraction"].attrs["long_name"]
+    assert "not imposed" not in majorana["electron_fraction"].attrs["long_name"]
 
 
 @pytest.mark.requires_shared_data

@@ -10,6 +10,7 @@ same variables (:data:`RMF_VARIABLES`), so every later stage reads them alike.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 
 import numpy as np
 import xarray as xr
@@ -65,18 +66,33 @@ def check_lepton_mode(lepton_mode: str) -> None:
         )
 
 
-def carry_profile_variables(out: xr.Dataset, profile: xr.Dataset) -> xr.Dataset:
+def carry_profile_variables(
+    out: xr.Dataset,
+    profile: xr.Dataset,
+    *,
+    lepton_mode: str,
+    not_imposed: Iterable[str] = (),
+) -> xr.Dataset:
     """Copy the profile's shell variables into an rmf dataset.
 
     A profile variable whose name the medium also defines (``mu_nu``, ``mu_n``,
     ``effective_mass_n``, ...) is carried as ``<name>_profile`` next to the medium's value,
-    e.g. the simulation's own ``mu_nu_profile`` beside the solved ``mu_nu``.
+    e.g. the simulation's own ``mu_nu_profile`` beside the solved ``mu_nu``. A fraction in
+    ``not_imposed`` (one the lepton mode does not keep, so not the medium's: its Y_e is
+    ``proton_fraction``, its Y_L ``proton_fraction + neutrino_fraction``) says so in its
+    long_name.
     """
+    not_imposed = set(not_imposed)
     for name in profile.data_vars:
         target = f"{name}_profile" if name in out else name
         var = profile[name].copy()
+        long_name = var.attrs.get("long_name", name)
         if target != name:
-            var.attrs["long_name"] = f"profile's own {var.attrs.get('long_name', name)}"
+            var.attrs["long_name"] = f"profile's own {long_name}"
+        elif name in not_imposed:
+            var.attrs["long_name"] = (
+                f"{long_name} of the profile, not imposed (lepton_mode {lepton_mode})"
+            )
         out[target] = var
     return out
 
@@ -158,19 +174,16 @@ def solve_profile(
             dims="shell",
             attrs={"units": units, "long_name": long_name},
         )
-    carry_profile_variables(out, profile)
-    # A copied fraction the lepton mode does not impose is not the medium's (the medium's
-    # Y_e is proton_fraction, its Y_L = proton_fraction + neutrino_fraction): say so.
-    for name in ("lepton_fraction", "electron_fraction"):
-        if (
-            name in profile
-            and name not in RMF_VARIABLES
-            and name != _FRACTION_FOR_MODE[lepton_mode]
-        ):
-            out[name].attrs["long_name"] = (
-                f"{out[name].attrs.get('long_name', name)} of the profile, not imposed "
-                f"(lepton_mode {lepton_mode})"
-            )
+    carry_profile_variables(
+        out,
+        profile,
+        lepton_mode=lepton_mode,
+        not_imposed=[
+            name
+            for name in ("lepton_fraction", "electron_fraction")
+            if name != _FRACTION_FOR_MODE[lepton_mode]
+        ],
+    )
     out.attrs.update(
         medium=preset.lower(),
         rmf_preset=params.name,

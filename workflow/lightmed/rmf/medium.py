@@ -243,7 +243,13 @@ def profile_medium(
                 f"{check['reference']}, minus 1",
             },
         )
-    carry_profile_variables(out, profile)
+    # Majorana: Y_nu = 0 here, so the profile's Y_L is not the medium's (its Y_e is)
+    carry_profile_variables(
+        out,
+        profile,
+        lepton_mode=lepton_mode,
+        not_imposed=("lepton_fraction",) if majorana else (),
+    )
     out.attrs.update(
         medium="profile",
         rmf_preset="profile",
