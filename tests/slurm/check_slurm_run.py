@@ -95,7 +95,7 @@ def parse_run_log(text: str):
             last_job = int(m.group(1))
             jobs[last_job] = current
             if current_group is not None:
-                current_group.append(int(m.group(1)))
+                current_group.append(last_job)
             current = None
             continue
         m = SUBMIT_RE.search(line)

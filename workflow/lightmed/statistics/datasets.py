@@ -18,18 +18,13 @@ from .intervals import excluded_intervals, intervals_to_arrays
 from .likelihood import BinnedCounts, MinChi2, PullChi2, delta_chi2_threshold
 
 
-def _coupling_label(rates: xr.Dataset, model: str) -> str:
-    """The model's coupling convention as recorded in a rates artifact (lightmed.rates)."""
-    if "coupling_convention" in rates.coords and "model" in rates["coupling_convention"].dims:
-        return str(rates["coupling_convention"].sel(model=model).item())
-    return f"coupling of model {model}"
-
-
-def _coupling_name(rates: xr.Dataset, model: str) -> str:
-    """The short name of the model's axis coupling (``g``, ``g_BL``, ``Y``) in a rates artifact."""
-    if "coupling_name" in rates.coords and "model" in rates["coupling_name"].dims:
-        return str(rates["coupling_name"].sel(model=model).item())
-    return "g"
+def _model_coord(rates: xr.Dataset, name: str, model: str, default: str) -> str:
+    """A per-model coordinate of a rates artifact (lightmed.rates) for ``model``: the coupling
+    convention (``coupling_convention``) or the axis coupling's name (``coupling_name``: g,
+    g_BL, Y); ``default`` for an artifact without it."""
+    if name in rates.coords and "model" in rates[name].dims:
+        return str(rates[name].sel(model=model).item())
+    return default
 
 
 def counts_from_rates(rates: xr.Dataset, model: str, name: str = "detector") -> BinnedCounts:
@@ -146,8 +141,8 @@ def sensitivity(
         degrees_of_freedom,
         pull,
         members,
-        _coupling_label(first, model),
-        _coupling_name(first, model),
+        _model_coord(first, "coupling_convention", model, f"coupling of model {model}"),
+        _model_coord(first, "coupling_name", model, "g"),
     )
 
 
