@@ -1,6 +1,8 @@
-"""What the Snakefile's parse imports (issue 14): every snakemake call, rerun, SLURM job and
-workflow test pays it, so the rule helpers must plan the default config without numba, xarray
-or scipy.stats (0.45 s together)."""
+"""What the Snakefile's parse and the figure jobs import (issue 14): every snakemake call,
+rerun, SLURM job and workflow test pays the parse, so the rule helpers must plan the default
+config without numba, xarray or SciPy (0.55 s together); a figure-style change reruns every
+figure job, each a process of its own, which needs matplotlib and xarray but not the numba
+kernels or SciPy (0.1-0.5 s per job)."""
 
 from __future__ import annotations
 
@@ -15,14 +17,14 @@ PLAN = """
 import json, sys, yaml
 from lightmed.config import validate_config
 from lightmed.smk import constraints, core, diffusion, fluxes, mfp, models, rates, recovery
-from lightmed.smk import report, sensitivity
+from lightmed.smk import report, scheduling, sensitivity
 from lightmed.store import STORE_ENV
 
 config = validate_config(yaml.safe_load(open("config/config.yaml")),
                          "workflow/schemas/config.schema.yaml")
 plan, skipped = constraints.constraints_plan(config)
 sensitivity.sensitivity_plan(config)
-heavy = ["numba", "xarray", "scipy.stats", "lightmed.rates", "lightmed.fluxes"]
+heavy = ["numba", "xarray", "scipy", "lightmed.rates", "lightmed.fluxes"]
 print(json.dumps({"loaded": [m for m in heavy if m in sys.modules], "skipped": skipped}))
 """
 
@@ -37,6 +39,31 @@ def test_planning_the_default_config_imports_no_heavy_module():
     # skipped experiments still name their release (read without importing the experiment)
     for line in result["skipped"]:
         assert "get the release from" in line and 'README "' not in line
+
+
+FIGURE_IMPORTS = """
+import ast, json, sys
+tree = ast.parse(open(sys.argv[1]).read())
+exec(compile(ast.Module([n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))], []),
+             sys.argv[1], "exec"))
+print(json.dumps([m for m in ("numba", "scipy") if m in sys.modules]))
+"""
+
+
+def test_figure_scripts_import_neither_numba_nor_scipy():
+    env = dict(os.environ, PYTHONPATH=str(REPO / "workflow"))
+    scripts = sorted((REPO / "workflow" / "scripts").glob("plot_*.py"))
+    assert len(scripts) >= 7
+    for script in scripts:
+        out = subprocess.run(
+            [sys.executable, "-c", FIGURE_IMPORTS, str(script)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert json.loads(out.stdout) == [], script.name
 
 
 def test_every_registered_experiment_names_its_release():

@@ -30,8 +30,8 @@ import xarray as xr
 
 from .. import flux_presets as presets
 from .. import oscillations as osc
-from ..errors import ArtifactError, ConfigError
-from ..io import read_artifact, with_attrs
+from ..errors import ConfigError
+from ..io import with_attrs
 from .atmospheric import atmospheric_parametrisation, fluka_atmospheric
 from .schema import EARTH_FLAVOURS, make_spectrum_dataset, spectrum_units
 from .solar import solar_beta_spectra, solar_spectra
@@ -278,15 +278,3 @@ def input_digests(paths: list[str | Path]) -> str:
         for q in files:
             lines.append(f"{q} {hashlib.sha256(q.read_bytes()).hexdigest()[:16]}")
     return "\n".join(lines) if lines else "embedded (no input file)"
-
-
-def read_flux(path: str | Path) -> xr.Dataset:
-    """Read a ``results/fluxes/{source}.nc`` artifact and check it is usable by the rates."""
-    ds = read_artifact(path, stage="fluxes")
-    kind = ds.attrs.get("spectrum_kind")
-    if kind not in ("fluence", "flux") or kind not in ds:
-        raise ArtifactError(
-            f"{path}: no 'fluence' or 'flux' variable matching spectrum_kind={kind!r}; "
-            "delete it and rerun ingest_flux"
-        )
-    return ds

@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from ..errors import InputError
-from ..io import with_attrs
+from ..errors import ArtifactError, InputError
+from ..io import read_artifact, with_attrs
 from ..oscillations import EARTH_FLAVOURS
 from ..text_table import line_of, load_table
 
@@ -122,6 +122,18 @@ def check_earth_flavours(ds: xr.Dataset, where: str = "flux") -> None:
             f"({', '.join(EARTH_FLAVOURS)}); a flavour-dependent model needs the fluxes "
             "artifact (results/fluxes/<source>.nc), not an emitted spectrum"
         )
+
+
+def read_flux(path: str | Path) -> xr.Dataset:
+    """Read a ``results/fluxes/{source}.nc`` artifact and check it is usable by the rates."""
+    ds = read_artifact(path, stage="fluxes")
+    kind = ds.attrs.get("spectrum_kind")
+    if kind not in ("fluence", "flux") or kind not in ds:
+        raise ArtifactError(
+            f"{path}: no 'fluence' or 'flux' variable matching spectrum_kind={kind!r}; "
+            "delete it and rerun ingest_flux"
+        )
+    return ds
 
 
 def table_fix(ncol: int, delimiter: str | None = None) -> str:

@@ -16,9 +16,9 @@ Importing this package does not import scipy: the Delta chi2 threshold imports
 
 from __future__ import annotations
 
-import importlib
+from ..lazy import lazy_exports
 
-#: public name -> submodule. Imported on first use (PEP 562): the Snakefile imports
+#: public name -> submodule, imported on first use (:mod:`lightmed.lazy`): the Snakefile imports
 #: :mod:`~lightmed.statistics.planning` when it parses, and the likelihood's numba and the
 #: datasets' xarray would add 0.3 s to every Snakemake start.
 _EXPORTS = {
@@ -40,17 +40,4 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
