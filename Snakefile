@@ -11,6 +11,7 @@ from lightmed.logs import FAST_EXIT_ENV
 from lightmed.smk.core import StageTargets, media_constraint
 from lightmed.smk.models import sn_core_models
 from lightmed.smk.recovery import recover
+from lightmed.smk.scheduling import cancel_pending_timers
 from lightmed.store import STORE_ENV
 
 min_version("8.0")
@@ -70,6 +71,15 @@ include: "workflow/rules/rates.smk"
 include: "workflow/rules/sensitivity.smk"
 include: "workflow/rules/constraints.smk"
 include: "workflow/rules/report.smk"
+
+
+# Exit when the last job ends, not one rate-limiter timespan later (lightmed/smk/scheduling.py).
+onsuccess:
+    cancel_pending_timers()
+
+
+onerror:
+    cancel_pending_timers()
 
 
 localrules:
