@@ -5,6 +5,7 @@
 
 from lightmed.smk import fluxes as flux_smk
 from lightmed.smk import report as report_smk
+from lightmed.smk.core import PRIORITY
 
 FLUX_TARGETS = flux_smk.flux_targets(config)
 
@@ -47,6 +48,7 @@ rule plot_fluxes:
         "logs/plot_fluxes/plot_fluxes.log",
     benchmark:
         "benchmarks/results/plot_fluxes/plot_fluxes.tsv"
+    priority: PRIORITY["figure_medium"]
     threads: 1
     resources:
         mem_mb=1000,

@@ -6,6 +6,7 @@
 
 from lightmed.smk import rates as rates_smk
 from lightmed.smk import report as report_smk
+from lightmed.smk.core import PRIORITY
 
 
 rule compute_rates:
@@ -59,6 +60,7 @@ rule plot_rates:
         "logs/plot_rates/plot_rates.log",
     benchmark:
         "benchmarks/results/plot_rates/plot_rates.tsv"
+    priority: PRIORITY["figure_long"]
     threads: 1
     resources:
         mem_mb=1000,

@@ -11,6 +11,7 @@ from lightmed.errors import ConfigError
 from lightmed.smk import rates as rates_smk
 from lightmed.smk import report as report_smk
 from lightmed.smk import sensitivity as sens_smk
+from lightmed.smk.core import PRIORITY
 
 try:
     SENS_PLAN = sens_smk.sensitivity_plan(config)
@@ -70,6 +71,7 @@ rule plot_sensitivity_comparison:
         "logs/plot_sensitivity_comparison/plot_sensitivity_comparison.log",
     benchmark:
         "benchmarks/results/plot_sensitivity_comparison/plot_sensitivity_comparison.tsv"
+    priority: PRIORITY["figure_long"]
     threads: 1
     resources:
         mem_mb=1000,
@@ -123,6 +125,7 @@ rule plot_summary:
         "logs/plot_summary/plot_summary.log",
     benchmark:
         "benchmarks/results/plot_summary/plot_summary.tsv"
+    priority: PRIORITY["figure_long"]
     threads: 1
     resources:
         mem_mb=1000,
