@@ -223,6 +223,48 @@ def test_islands_detected_for_destructive_interference():
         assert np.isinf(iv[-1][1])
 
 
+def test_interval_open_at_the_grid_top_is_followed_above_it():
+    """A grid that stops inside the first excluded interval, below the vector model's island:
+    excluded at its top is not excluded for every larger g. Followed above the grid (up to
+    where the g^4 term dominates), the interval ends where the full grid ends it; where no
+    island follows, it stays open (inf), as on the full grid."""
+    rates = synthetic_rates(k_norm=1e7)
+    counts = st.counts_from_rates(rates, "vector")
+    fn = st.PullChi2([counts], 0.25)
+    thr = st.delta_chi2_threshold(0.9)
+    g_full = np.geomspace(1e-8, 1.0, 400)
+    asymptote = fn.asymptotic_coupling()
+    full = st.excluded_intervals(fn, g_full, fn.grid(g_full), thr, asymptote=asymptote)
+    island = [m for m, iv in enumerate(full) if len(iv) >= 2]
+    assert island
+    top = np.sqrt(full[island[0]][0][0] * full[island[0]][0][1])  # inside its first interval
+    g = g_full[g_full < top]
+    values = fn.grid(g)
+    unchecked = st.excluded_intervals(fn, g, values, thr)
+    followed = st.excluded_intervals(fn, g, values, thr, asymptote=asymptote)
+    n_closed = 0
+    for m in range(counts.n_mass):
+        if not followed[m] or full[m][0][0] >= g[-1]:
+            continue
+        assert np.isinf(unchecked[m][-1][1])  # the old claim: excluded for every larger g
+        assert followed[m][-1][0] == unchecked[m][-1][0]
+        upper = followed[m][-1][1]
+        reference = next(hi for lo, hi in full[m] if lo <= g[-1] <= hi)
+        if np.isinf(reference):
+            assert np.isinf(upper)
+        else:
+            assert upper == pytest.approx(reference, rel=1e-9)
+            n_closed += 1
+    assert n_closed >= 1
+
+
+def test_asymptotic_coupling_single_bin():
+    # N = 100 - 200 g^2 + 100 g^4, D = 100: g^2 >= 1e3 * 200/100 and g^4 >= 1e3 * 200/100
+    counts = st.BinnedCounts([[100.0]], [[-200.0]], [[100.0]])
+    assert counts.asymptotic_coupling() == pytest.approx(np.sqrt(2000.0), rel=1e-12)
+    assert st.BinnedCounts([[100.0]], [[0.0]], [[0.0]]).asymptotic_coupling() == 0.0
+
+
 def test_sub_grid_island_found_by_extremum_refinement():
     """An island narrower than the grid step is still reported (golden-section refinement)."""
     rates = synthetic_rates(k_norm=1e7)

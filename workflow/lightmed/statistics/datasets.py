@@ -121,7 +121,7 @@ def sensitivity(
         fns = [PullChi2(c, sigma, pull) for c in counts.values()]
         fn = fns[0] if len(fns) == 1 else MinChi2(fns)
         values = fn.grid(couplings)
-        iv = excluded_intervals(fn, couplings, values, thr)
+        iv = excluded_intervals(fn, couplings, values, thr, asymptote=fn.asymptotic_coupling())
         maps.append(values)
         lowers.append(iv)
     width = max([len(iv) for per in lowers for iv in per] + [1])
@@ -195,7 +195,12 @@ def _sensitivity_dataset(
                 {
                     "units": "1",
                     "long_name": "upper end of an excluded coupling interval",
-                    "comment": "inf: excluded up to (and beyond) the top of the coupling grid",
+                    "comment": (
+                        "inf: excluded for every larger coupling (followed above the grid up "
+                        "to where the g^4 term dominates every bin); an interval excluded at "
+                        "the top of the grid but not beyond ends at its crossing above the "
+                        "grid; NaN = no interval"
+                    ),
                 },
             ),
             "n_intervals": (
@@ -278,7 +283,8 @@ def write_bounds_csv(ds: xr.Dataset, path, title: str) -> None:
         fh.write(
             f"# {title}: {ds.attrs['coupling_convention']}; {ds.attrs['confidence_level']:.0%} "
             f"CL, Delta chi2 = {ds.attrs['delta_chi2_threshold']:.3f}, pull {ds.attrs['pull']}\n"
-            "# mass_mev [MeV]; couplings [1]; excluded_upper = inf: excluded to the top of the "
-            "coupling grid and beyond; interval = -1: nothing excluded in the grid\n"
+            "# mass_mev [MeV]; couplings [1]; excluded_upper = inf: excluded for every larger "
+            "coupling (checked above the grid up to where the g^4 term dominates every bin); "
+            "interval = -1: nothing excluded in the grid\n"
         )
         bounds_table(ds).to_csv(fh, index=False, float_format="%.6e")

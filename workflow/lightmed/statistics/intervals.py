@@ -91,7 +91,12 @@ def _golden(fn: Callable, mass_index, lo, hi, sign: float) -> tuple[np.ndarray, 
 
 
 def excluded_intervals(
-    fn: Callable, couplings, grid_values, threshold: float, refine_extrema: bool = True
+    fn: Callable,
+    couplings,
+    grid_values,
+    threshold: float,
+    refine_extrema: bool = True,
+    asymptote: float | None = None,
 ) -> list[list[tuple[float, float]]]:
     """Every interval of g with fn(g, m) > threshold, per mass, solved to machine precision.
 
@@ -107,12 +112,19 @@ def excluded_intervals(
         Delta chi2 of the confidence level.
     refine_extrema : bool
         Also look for sub-grid dips below (spikes above) the threshold at local extrema.
+    asymptote : float, optional
+        Coupling [1] from which fn no longer decreases (e.g.
+        :meth:`~lightmed.statistics.likelihood.PullChi2.asymptotic_coupling`). An interval
+        excluded at the top of the grid is then followed above the grid up to there, at the
+        grid's density: it ends at its first crossing above the grid, or at ``inf`` if there is
+        none. Without it, such an interval ends at ``inf`` unchecked.
 
     Returns
     -------
     list of list of (lower, upper)
         Per mass, the excluded intervals in increasing order; ``lower`` equals the first grid
-        coupling if excluded there, ``upper = inf`` if excluded up to the top of the grid.
+        coupling if excluded there; ``upper = inf``: excluded for every larger coupling.
+        Couplings above an interval's first crossing above the grid are not examined.
     """
     g = np.asarray(couplings, float)
     f = np.asarray(grid_values, float) - threshold
@@ -175,7 +187,35 @@ def excluded_intervals(
         if inside:
             intervals.append((float(start), np.inf))
         out.append(intervals)
+    if asymptote is not None and asymptote > g[-1]:
+        _follow_above(fn, out, g, threshold, asymptote, refine_extrema)
     return out
+
+
+def _follow_above(fn, out, g, threshold, asymptote, refine_extrema) -> None:
+    """Close the intervals of ``out`` excluded at the top of ``g`` above it (in place).
+
+    The vector model's island (N back at the SM) can lie above a grid that stops short of
+    it: excluded at the grid's top does not mean excluded beyond. Each such interval is
+    followed on a log grid from the top to ``asymptote`` (as dense as ``g``), with the same
+    sign changes and sub-grid dips as on ``g``.
+    """
+    open_m = np.array([m for m, iv in enumerate(out) if iv and np.isinf(iv[-1][1])], int)
+    if open_m.size == 0:
+        return
+    per_decade = (g.size - 1) / np.log10(g[-1] / g[0]) if g.size > 1 else 50.0
+    n = max(int(np.ceil(np.log10(asymptote / g[-1]) * per_decade)), 1) + 1
+    ext = np.geomspace(g[-1], asymptote, n)
+
+    def sub(coupling, index):
+        return fn(coupling, open_m[np.asarray(index, int)])
+
+    values = sub(ext[None, :], np.arange(open_m.size)[:, None])
+    above = excluded_intervals(sub, ext, values, threshold, refine_extrema)
+    for m, iv in zip(open_m, above, strict=True):
+        # excluded at the top within round-off only: the interval ends there
+        upper = iv[0][1] if iv and iv[0][0] == ext[0] else float(g[-1])
+        out[m][-1] = (out[m][-1][0], upper)
 
 
 def intervals_to_arrays(

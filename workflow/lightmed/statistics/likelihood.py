@@ -181,6 +181,23 @@ class BinnedCounts:
     def n_mass(self) -> int:
         return self.sm.shape[0]
 
+    def asymptotic_coupling(self, factor: float = 1e3) -> float:
+        """Coupling [1] from which the g^4 term exceeds the rest of every bin by ``factor``.
+
+        Per bin with np > 0: g^4 np >= factor (sm + D) and g^2 np >= factor |int|. Above it
+        the counts only scale (N ~ g^4 np, the spectrum's shape fixed), so Delta chi2 no longer
+        decreases: an exclusion that holds up to here holds for every larger coupling.
+        0 if no bin has an np term (the model changes no count).
+        """
+        pos = self.np_ > 0
+        if not np.any(pos):
+            return 0.0
+        np_ = np.where(pos, self.np_, 1.0)
+        x = np.maximum(
+            factor * np.abs(self.int_) / np_, np.sqrt(factor * (self.sm + self.data) / np_)
+        )
+        return float(np.sqrt(np.max(np.where(pos, x, 0.0))))
+
     def scaled(self, c_int: float, c_np: float) -> BinnedCounts:
         """Counts for a rescaled coupling: int -> c_int int, np -> c_np np (same data)."""
         return BinnedCounts(self.sm, c_int * self.int_, c_np * self.np_, self.data, self.name)
@@ -337,6 +354,10 @@ class PullChi2:
         """Delta chi2 at broadcast points (coupling [1], mass_index [int])."""
         return self._combine([d.terms(coupling, mass_index) for d in self.detectors])
 
+    def asymptotic_coupling(self) -> float:
+        """Largest :meth:`BinnedCounts.asymptotic_coupling` of the detectors [1]."""
+        return max(d.asymptotic_coupling() for d in self.detectors)
+
     def grid(self, couplings) -> np.ndarray:
         """Delta chi2 on the full (mass, coupling) grid [1]."""
         parts = []
@@ -358,6 +379,9 @@ class MinChi2:
 
     def __call__(self, coupling, mass_index):
         return np.minimum.reduce([m(coupling, mass_index) for m in self.members])
+
+    def asymptotic_coupling(self) -> float:
+        return max(m.asymptotic_coupling() for m in self.members)
 
     def grid(self, couplings):
         return np.minimum.reduce([m.grid(couplings) for m in self.members])
