@@ -258,6 +258,29 @@ def test_interval_open_at_the_grid_top_is_followed_above_it():
     assert n_closed >= 1
 
 
+def test_interval_excluded_at_the_grid_bottom_is_followed_below_it(rates):
+    """A grid that starts inside the lowest excluded interval would report its first coupling
+    as the bound; followed below the grid (Asimov: Delta chi2 -> 0 as g -> 0), the interval
+    starts where the full grid starts it."""
+    counts = st.counts_from_rates(rates, "scalar")
+    fn = st.PullChi2([counts], 0.25)
+    thr = st.delta_chi2_threshold(0.9)
+    g_full = np.geomspace(1e-8, 1.0, 400)
+    full = st.excluded_intervals(fn, g_full, fn.grid(g_full), thr)
+    bounds = np.array([iv[0][0] for iv in full if iv])
+    start = 10.0 ** np.ceil(np.log10(bounds.max()))  # above every bound: all start at g[0]
+    g = np.geomspace(start, 1.0, 100)
+    values = fn.grid(g)
+    truncated = st.excluded_intervals(fn, g, values, thr)
+    followed = st.excluded_intervals(fn, g, values, thr, follow_below=True)
+    for m, iv in enumerate(full):
+        if not iv:
+            continue
+        assert truncated[m][0][0] == g[0]  # the old bound: the grid's first coupling
+        assert followed[m][0][0] == pytest.approx(iv[0][0], rel=1e-9)
+        assert followed[m][0][1] == truncated[m][0][1]
+
+
 def test_asymptotic_coupling_single_bin():
     # N = 100 - 200 g^2 + 100 g^4, D = 100: g^2 >= 1e3 * 200/100 and g^4 >= 1e3 * 200/100
     counts = st.BinnedCounts([[100.0]], [[-200.0]], [[100.0]])

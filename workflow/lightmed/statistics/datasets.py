@@ -121,7 +121,10 @@ def sensitivity(
         fns = [PullChi2(c, sigma, pull) for c in counts.values()]
         fn = fns[0] if len(fns) == 1 else MinChi2(fns)
         values = fn.grid(couplings)
-        iv = excluded_intervals(fn, couplings, values, thr, asymptote=fn.asymptotic_coupling())
+        # Asimov data: Delta chi2 -> 0 as g -> 0, so an interval can be followed below the grid
+        iv = excluded_intervals(
+            fn, couplings, values, thr, asymptote=fn.asymptotic_coupling(), follow_below=True
+        )
         maps.append(values)
         lowers.append(iv)
     width = max([len(iv) for per in lowers for iv in per] + [1])
@@ -186,7 +189,10 @@ def _sensitivity_dataset(
                 {
                     "units": "1",
                     "long_name": "lower end of an excluded coupling interval",
-                    "comment": "first grid coupling if excluded there; NaN = no interval",
+                    "comment": (
+                        "an interval excluded at the first grid coupling is followed below the "
+                        "grid to its crossing (Delta chi2 -> 0 as g -> 0); NaN = no interval"
+                    ),
                 },
             ),
             "excluded_upper": (

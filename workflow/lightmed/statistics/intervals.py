@@ -97,6 +97,7 @@ def excluded_intervals(
     threshold: float,
     refine_extrema: bool = True,
     asymptote: float | None = None,
+    follow_below: bool = False,
 ) -> list[list[tuple[float, float]]]:
     """Every interval of g with fn(g, m) > threshold, per mass, solved to machine precision.
 
@@ -118,13 +119,18 @@ def excluded_intervals(
         excluded at the top of the grid is then followed above the grid up to there, at the
         grid's density: it ends at its first crossing above the grid, or at ``inf`` if there is
         none. Without it, such an interval ends at ``inf`` unchecked.
+    follow_below : bool
+        For fn that falls below the threshold as g -> 0 (Asimov data: Delta chi2(0) = 0): an
+        interval excluded at the first grid coupling is followed below the grid, at the grid's
+        density, down to its crossing (at most 16 decades). Without it, such an interval
+        starts at the first grid coupling.
 
     Returns
     -------
     list of list of (lower, upper)
-        Per mass, the excluded intervals in increasing order; ``lower`` equals the first grid
-        coupling if excluded there; ``upper = inf``: excluded for every larger coupling.
-        Couplings above an interval's first crossing above the grid are not examined.
+        Per mass, the excluded intervals in increasing order; ``upper = inf``: excluded for
+        every larger coupling. Couplings beyond an interval's crossing outside the grid are
+        not examined.
     """
     g = np.asarray(couplings, float)
     f = np.asarray(grid_values, float) - threshold
@@ -189,7 +195,23 @@ def excluded_intervals(
         out.append(intervals)
     if asymptote is not None and asymptote > g[-1]:
         _follow_above(fn, out, g, threshold, asymptote, refine_extrema)
+    if follow_below:
+        _follow_below(fn, out, g, threshold, refine_extrema)
     return out
+
+
+def _per_decade(g: np.ndarray) -> float:
+    return (g.size - 1) / np.log10(g[-1] / g[0]) if g.size > 1 else 50.0
+
+
+def _on_grid(fn, masses: np.ndarray, ext: np.ndarray, threshold, refine_extrema):
+    """Delta chi2 values and :func:`excluded_intervals` of the ``masses`` on the grid ``ext``."""
+
+    def sub(coupling, index):
+        return fn(coupling, masses[np.asarray(index, int)])
+
+    values = sub(ext[None, :], np.arange(masses.size)[:, None])
+    return values, excluded_intervals(sub, ext, values, threshold, refine_extrema)
 
 
 def _follow_above(fn, out, g, threshold, asymptote, refine_extrema) -> None:
@@ -203,19 +225,37 @@ def _follow_above(fn, out, g, threshold, asymptote, refine_extrema) -> None:
     open_m = np.array([m for m, iv in enumerate(out) if iv and np.isinf(iv[-1][1])], int)
     if open_m.size == 0:
         return
-    per_decade = (g.size - 1) / np.log10(g[-1] / g[0]) if g.size > 1 else 50.0
-    n = max(int(np.ceil(np.log10(asymptote / g[-1]) * per_decade)), 1) + 1
+    n = max(int(np.ceil(np.log10(asymptote / g[-1]) * _per_decade(g))), 1) + 1
     ext = np.geomspace(g[-1], asymptote, n)
-
-    def sub(coupling, index):
-        return fn(coupling, open_m[np.asarray(index, int)])
-
-    values = sub(ext[None, :], np.arange(open_m.size)[:, None])
-    above = excluded_intervals(sub, ext, values, threshold, refine_extrema)
+    _, above = _on_grid(fn, open_m, ext, threshold, refine_extrema)
     for m, iv in zip(open_m, above, strict=True):
         # excluded at the top within round-off only: the interval ends there
         upper = iv[0][1] if iv and iv[0][0] == ext[0] else float(g[-1])
         out[m][-1] = (out[m][-1][0], upper)
+
+
+def _follow_below(fn, out, g, threshold, refine_extrema, max_decades: int = 16) -> None:
+    """Open the intervals of ``out`` excluded at the first coupling of ``g`` below it (in place).
+
+    A grid that starts inside the lowest excluded interval would report its first coupling as
+    the bound. Each such interval is followed down from there (1, 2, 4, ... decades, as dense
+    as ``g``) until fn is below the threshold at the bottom of the extension; the interval
+    then starts at its crossing nearest to the grid.
+    """
+    todo = np.array([m for m, iv in enumerate(out) if iv and iv[0][0] == g[0]], int)
+    decades = 1
+    while todo.size and decades <= max_decades:
+        n = int(np.ceil(decades * _per_decade(g))) + 1
+        ext = np.geomspace(g[0] * 10.0**-decades, g[0], n)
+        values, below = _on_grid(fn, todo, ext, threshold, refine_extrema)
+        found = values[:, 0] <= threshold
+        for m, iv, done in zip(todo, below, found, strict=True):
+            if done:
+                # excluded at the first grid coupling within round-off only: it starts there
+                lower = iv[-1][0] if iv and np.isinf(iv[-1][1]) else float(g[0])
+                out[m][0] = (lower, out[m][0][1])
+        todo = todo[~found]
+        decades *= 2
 
 
 def intervals_to_arrays(
