@@ -1,8 +1,8 @@
 """What the Snakefile's parse and the figure jobs import (issue 14): every snakemake call,
 rerun, SLURM job and workflow test pays the parse, so the rule helpers must plan the default
-config without numba, xarray or SciPy (0.55 s together); a figure-style change reruns every
-figure job, each a process of its own, which needs matplotlib and xarray but not the numba
-kernels or SciPy (0.1-0.5 s per job)."""
+config without numba, xarray or scipy.stats (0.45 s together); a figure-style change reruns
+every figure job, each a process of its own, which needs matplotlib and xarray but not the
+numba kernels or the flux loaders (0.5 s for the flux figure)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ config = validate_config(yaml.safe_load(open("config/config.yaml")),
                          "workflow/schemas/config.schema.yaml")
 plan, skipped = constraints.constraints_plan(config)
 sensitivity.sensitivity_plan(config)
-heavy = ["numba", "xarray", "scipy", "lightmed.rates", "lightmed.fluxes"]
+heavy = ["numba", "xarray", "scipy.stats", "lightmed.rates", "lightmed.fluxes"]
 print(json.dumps({"loaded": [m for m in heavy if m in sys.modules], "skipped": skipped}))
 """
 
@@ -46,11 +46,12 @@ import ast, json, sys
 tree = ast.parse(open(sys.argv[1]).read())
 exec(compile(ast.Module([n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))], []),
              sys.argv[1], "exec"))
-print(json.dumps([m for m in ("numba", "scipy") if m in sys.modules]))
+heavy = ("numba", "scipy.stats", "scipy.interpolate", "lightmed.fluxes.supernova")
+print(json.dumps([m for m in heavy if m in sys.modules]))
 """
 
 
-def test_figure_scripts_import_neither_numba_nor_scipy():
+def test_figure_scripts_import_no_numba_or_flux_loaders():
     env = dict(os.environ, PYTHONPATH=str(REPO / "workflow"))
     scripts = sorted((REPO / "workflow" / "scripts").glob("plot_*.py"))
     assert len(scripts) >= 7
