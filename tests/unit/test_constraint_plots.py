@@ -44,10 +44,12 @@ def test_shading_covers_excluded_side_and_cuts_islands():
     fig, ax = plt.subplots()
     handles = shade_constraints(ax, [ds, artifact("B (2019)", 3e-5, year=2019)])
     assert [h.get_label() for h in handles] == ["A (2017): data, 90% CL", "B (2019): data, 90% CL"]
-    # A: grey above the bound, white island between the two intervals, nothing below
+    # A: grey from the bound to the top of the scan (not above: not computed there), white
+    # island between the two intervals, nothing below
     grey = handles[0].get_paths()[0].vertices
     bound = ds["coupling_bound"].values
-    assert np.nanmin(grey[:, 1]) >= 0.99 * bound.min() and np.nanmax(grey[:, 1]) > 1.0
+    assert np.nanmin(grey[:, 1]) >= 0.99 * bound.min()
+    assert np.nanmax(grey[:, 1]) == G[-1] == ds.attrs["coupling_max"]
     whites = [c for c in ax.collections if c.get_facecolor()[0][:3].tolist() == [1.0, 1.0, 1.0]]
     assert len(whites) == 1  # the island of A (B has none)
     island = whites[0].get_paths()[0].vertices[:, 1]
@@ -61,6 +63,7 @@ def test_constraints_figure_and_summary_hook(tmp_path):
         artifact("XENON1T (2019)", 5e-5, year=2019),
     ]
     fig = plot_constraints("vector", arts, STYLE)
+    assert fig.axes[0].get_ylim()[1] <= G[-1]  # the axes end where the scans do
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "COHERENT CsI (2017):\ndata, 90% CL" in texts
     assert "XENON1T (2019):\ndata, 90% CL" in texts

@@ -30,7 +30,6 @@ GREYS: tuple[tuple[str, str, str | None], ...] = (
     ("0.88", "0.66", "\\\\"),
 )
 EDGE_STYLES = ("-", "--", "-.", ":")
-TOP = 1e3  # an interval open above is shaded to here (above every axis)
 TEXT_PT = 8  # legend and annotations [pt]
 LEGEND_WIDTH_IN = 1.9  # the figure is this much wider than figures.width_in, for the legend
 
@@ -43,10 +42,13 @@ def label_of(ds: xr.Dataset) -> str:
 
 
 def _intervals(ds: xr.Dataset, factor: float):
+    """Interval edges (mass, interval) x ``factor``; one containing the SM has no lower edge.
+
+    An interval open above ends at the top of the scan (``coupling_max``), and is drawn so:
+    couplings above the scan were not computed, so the figures do not shade them.
+    """
     lo = ds["interval_lower"].transpose("mass", "interval").values * factor
     hi = ds["interval_upper"].transpose("mass", "interval").values * factor
-    top = float(ds.attrs.get("coupling_max", np.nanmax(hi / factor))) * factor
-    hi = np.where(np.isclose(hi, top, rtol=1e-9), TOP, hi)  # open above
     lo = np.where(lo == 0.0, np.nan, lo)  # an interval containing the SM: not a limit on g
     return lo, hi
 
@@ -68,13 +70,14 @@ def shade_constraints(
         fill, edge, hatch = GREYS[n % len(GREYS)]
         mass = ds["mass"].values
         lo, hi = _intervals(ds, factor)
-        # everything above the lower edge, then the allowed islands cut out (white)
+        # from the lower edge to the last upper edge, then the allowed islands cut out (white)
         ok = np.isfinite(lo[:, 0])
         first = np.where(ok, lo[:, 0], np.nan)
+        last = np.where(np.isfinite(hi), hi, -np.inf).max(axis=1)
         shade = ax.fill_between(
             mass,
             first,
-            np.where(ok, TOP, np.nan),
+            np.where(ok, last, np.nan),
             where=ok,
             facecolor=fill,
             edgecolor="0.45" if hatch else "none",
@@ -86,7 +89,7 @@ def shade_constraints(
         )
         ax.plot(mass, first, color=edge, lw=1.2, zorder=zorder + 0.1)
         for k in range(lo.shape[1] - 1):
-            gap = np.isfinite(hi[:, k]) & np.isfinite(lo[:, k + 1]) & (hi[:, k] < TOP)
+            gap = np.isfinite(hi[:, k]) & np.isfinite(lo[:, k + 1])
             if not gap.any():
                 continue
             a_, b_ = np.where(gap, hi[:, k], np.nan), np.where(gap, lo[:, k + 1], np.nan)
@@ -172,7 +175,9 @@ def plot_constraints(
         allm = np.concatenate(masses)
         ax.set_xlim(allm.min(), allm.max())
     if np.isfinite(lows).any():
-        ax.set_ylim(0.3 * np.nanmin(lows), min(30 * np.nanmax(highs), 1.0))
+        # no higher than the lowest scan top: above it nothing was computed
+        tops = [float(ds.attrs.get("coupling_max", np.inf)) for ds in artifacts]
+        ax.set_ylim(0.3 * np.nanmin(lows), min(30 * np.nanmax(highs), 1.0, *tops))
     ax.set_xlabel(f"${MEDIATOR.get(model, labels.get('mass', 'm'))}$ [MeV]")
     ylabel = COUPLING_LABEL.get(model) or labels.get("axis") or model
     ax.set_ylabel(ylabel.replace("  (", "\n(", 1))  # symbol, then its meaning below

@@ -8,7 +8,7 @@ Conventions (docs/physics.md §7):
   interpolated linearly in ln g between grid points (in g between 0 and the first point);
 * every excluded interval is reported (``interval_lower``/``interval_upper``, NaN-padded); an
   interval starting at 0 means the SM itself is disfavoured, one ending at the top of the grid
-  is open above;
+  is excluded up to there (larger couplings were not scanned);
 * ``coupling_bound`` is the lower edge of the first excluded interval above g = 0, i.e. the
   90 % CL upper limit on g; an allowed island above it (the vector's destructive interference
   returning the rate to the data) appears as a second interval.
@@ -153,7 +153,8 @@ def scan_dataset(
         {
             "units": "1",
             "long_name": f"upper edge of a {cl:.0%} CL excluded interval of {coupling_name}",
-            "comment": f"= {g_top:.6g} (top of the scan): open above",
+            "comment": f"= {g_top:.6g} (top of the scan): excluded up to there, larger "
+            "couplings not scanned",
         },
     )
     ds["n_intervals"] = ("mass", n_int, {"units": "1", "long_name": "number of excluded intervals"})
