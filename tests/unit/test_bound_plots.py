@@ -379,6 +379,32 @@ def test_coincident_sn_core_curves_stay_visible_and_excluded_side_is_marked():
     assert any("exclude the ticked side" in t for t in texts)
 
 
+@pytest.mark.parametrize("axis_top", [1e-1, 1e-2])
+def test_sn_core_region_ends_at_the_top_of_the_examined_couplings(axis_top):
+    """The quoted exclusion reaches coupling_max (1e-2 here). Above it nothing was examined:
+    with the axes above it the ticked region closes there and the legend says so; with the
+    axes ending there it stays open and nothing is added."""
+    from matplotlib.patheffects import TickedStroke
+    from test_sn_core_plots import bl_vector_bounds
+
+    c21 = bl_vector_bounds()
+    top = c21.attrs["coupling_max"]
+    fig = bp.plot_summary("bl_vector", {}, {"B−L": c21}, {}, [], STYLE, (1e-9, axis_top), 13.8)
+    edges = [
+        np.asarray(ln.get_ydata(), float)
+        for ln in fig.axes[0].get_lines()
+        if any(isinstance(p, TickedStroke) for p in ln.get_path_effects())
+    ]
+    titles = [t for t in legend_groups(fig) if t.startswith("SN core: excluded regions")]
+    assert len(titles) == 1
+    if axis_top > top:
+        assert len(edges) == 2 and np.nanmax(edges[1]) <= top
+        assert np.nanmax(edges[1]) > top / 1.1  # closed at the examined top, not below it
+        assert titles[0].endswith("(examined up to 0.01)")
+    else:
+        assert len(edges) == 1 and titles[0] == "SN core: excluded regions"
+
+
 def legend_texts_of(fig):
     from figure_text import legend_texts
 

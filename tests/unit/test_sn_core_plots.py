@@ -247,3 +247,22 @@ def test_mfp_ratio_legend_writes_couplings_in_powers_of_ten():
     assert "$Y$ = $10^{-3}$" in texts and "$Y$ = $3\\times10^{-5}$" in texts
     assert not any("e-0" in t for t in texts)
     assert legend_texts(figs[1]) == ["SM", "new physics"]  # the contributions figure
+
+
+def test_excluded_region_ends_at_the_top_of_the_examined_range():
+    """An interval reaching coupling_max is shaded up to it, not above: larger couplings were
+    not examined (the figure used to shade them as excluded)."""
+    from lightmed.sn_core_plots import quoted_excluded_mask
+
+    bl = PRESETS["bl_vector"]
+    c21 = bl_vector_bounds()
+    top = c21.attrs["coupling_max"]
+    grid = np.geomspace(top * 1e-6, top * 100, 161)
+    mask = quoted_excluded_mask(c21, grid)
+    assert mask[np.isclose(grid, top)].any(), "an interval reaching coupling_max is cut short"
+    assert not mask[grid > top * (1 + 1e-9)].any(), "shaded above the examined range"
+    fig = plot_bounds(c21, radial_two_profiles(bl), STYLE, "$g_{B-L}$")
+    (mesh,) = [c for c in fig.axes[0].collections if isinstance(c, QuadMesh)]
+    y_edges = mesh.get_coordinates()[:, 0, 1]
+    empty = np.ma.getmaskarray(mesh.get_array()).reshape(y_edges.size - 1, -1).all(axis=1)
+    assert top <= y_edges[1:][~empty].max() < top * 1.1  # the raster's last cell holds the top

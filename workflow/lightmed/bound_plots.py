@@ -568,17 +568,24 @@ def _mask_edges(grid: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
     return edges
 
 
-def _sn_core_regions(ax, ds, colour, name, handles: list, texts: list) -> None:
+def _sn_core_regions(ax, ds, colour, name, handles: list, texts: list) -> float | None:
     """Mark what the quoted [C21] criteria of one model exclude, as on its SN-core figure: the
     diffusion-time exclusion by ticks on its edge pointing into it (excluded above the
-    bound; grey fills mean data limits here) and the nu_R free-streaming band hatched
-    (between the emission and the re-trapping line, nothing above)."""
+    bound, up to the top of the examined couplings; grey fills mean data limits here) and
+    the nu_R free-streaming band hatched (between the emission and the re-trapping line,
+    nothing above). Returns that top where it lies below the top of the axes, so that a
+    ticked edge closes the region there (the legend names it); else None."""
     from .sn_core_plots import _draw_nur_band, quoted_excluded_mask
 
     mass = ds["mass"].values
     grid = coupling_grid(ax)
+    top = float(ds.attrs.get("coupling_max", np.nan))
+    inside = top < ax.get_ylim()[1]
+    if not inside:  # the examined range covers the axes: a region reaching its top stays open
+        grid = grid[grid <= top] if np.isfinite(top) else grid
     mask = quoted_excluded_mask(ds, grid)
-    if mask is not None and mask.any():
+    drawn = mask is not None and mask.any()
+    if drawn:
         for k, edge in enumerate(_mask_edges(grid, mask)):
             step = 1 if k == 0 else -1  # ticks on the left of the path: up, then down
             ax.plot(
@@ -591,6 +598,7 @@ def _sn_core_regions(ax, ds, colour, name, handles: list, texts: list) -> None:
             h.sticky_edges.x[:] = []
             handles.append(h)
             texts.append(f"[C21] {name}: $\\nu_R$ free streaming disfavoured (band only)")
+    return top if drawn and inside else None
 
 
 def _criterion_text(text: str, snaps: list, names: Mapping, times_only: bool) -> str:
@@ -725,6 +733,7 @@ def plot_summary(
     colours = iter(SN_CORE_COLOURS * 4)
     drawn: list = []
     region_h, region_t = [], []
+    examined: dict[str, float] = {}  # model -> top of its examined couplings, inside the axes
     for method, group in (
         ("[C21] shells", sn_core),
         ("[ST21] radial", sn_core_radial),
@@ -737,7 +746,9 @@ def plot_summary(
                     c = curve["criterion"]
                     _draw_sn_curve(ax, ds["mass"].values, curve["bound"].values, col, c, drawn)
                     _note_criterion(crit, c, ds, curve["snapshot"], names)
-                _sn_core_regions(ax, ds, col, name, region_h, region_t)
+                top = _sn_core_regions(ax, ds, col, name, region_h, region_t)
+                if top is not None:
+                    examined[name] = top
             else:
                 bound = ds["coupling_bound"]
                 if "status" in ds:  # radial method: only the criteria that apply
@@ -785,6 +796,8 @@ def plot_summary(
         }.get(model, f"{labels['title']}: all lightmed bounds"),
         fontsize=10,
     )
+    from .sn_core_plots import examined_text
+
     crit_h = [criterion_handle(c, lw=1.3) for c in crit]
     # one profile for every criterion (the default): named once, in the group title
     profiles = {registry_labels.snapshot(n, None, names) for _, s in crit.values() for n, _ in s}
@@ -802,7 +815,7 @@ def plot_summary(
             ("limits from data (grey, excluded above)", data_h, data_t),
             ("SN core (colour)", sn_h, sn_t),
             (crit_title, crit_h, crit_t),
-            ("SN core: excluded regions", region_h, region_t),
+            ("SN core: excluded regions" + examined_text(examined), region_h, region_t),
         ],
         fontsize=SUMMARY_FONTSIZE,
         handlelength=3.2,

@@ -406,7 +406,8 @@ def bound_dataset(
     coords : mapping
         Coordinates for ``dims`` (values or xarray-style tuples).
     coupling_max : float
-        Top of the examined coupling range [1] (an interval ending there is open above).
+        Top of the examined coupling range [1] (an interval ending there is excluded up to it;
+        larger couplings are not examined).
     coupling_name : str
         Name of the coupling on the axis (``g_BL``, ``Y``...), stored in attributes.
     status : xarray.DataArray, optional
@@ -572,7 +573,8 @@ def write_bounds_csv(
         f"# coupling {name} [1]; mass_mev [MeV]; one row per excluded coupling interval",
         f"# coupling_bound: smallest excluded {name} (0: the SM alone fails; empty: nothing "
         f"excluded up to coupling_max = {ds.attrs.get('coupling_max', float('nan')):.6g})",
-        "# interval = -1: nothing excluded; excluded_upper = coupling_max: open above",
+        "# interval = -1: nothing excluded; excluded_upper = coupling_max: excluded up to the top "
+        "of the examined range, larger couplings not examined",
         *[f"# {h}" for h in header_lines],
     ]
     with open(path, "w") as fh:

@@ -90,16 +90,31 @@ def _reference_curves(ds: xr.Dataset) -> list[tuple[dict, xr.DataArray]]:
 
 
 def _interval_mask(ds: xr.Dataset, sel: dict, grid: np.ndarray) -> np.ndarray:
-    """Boolean (coupling grid, mass): inside an excluded interval of the entry ``sel``; an
-    interval ending at the top of the examined range (``coupling_max``) is open above."""
+    """Boolean (coupling grid, mass): inside an excluded interval of the entry ``sel``.
+
+    An interval ending at the top of the examined range (``coupling_max``) ends there: the
+    criteria were not evaluated at larger couplings, so nothing above is marked excluded.
+    """
     lo = ds["excluded_lower"].sel(sel).transpose("mass", ...).values
     hi = ds["excluded_upper"].sel(sel).transpose("mass", ...).values
-    top = float(ds.attrs.get("coupling_max", np.nan))
-    if np.isfinite(top):
-        hi = np.where(hi >= top * (1 - 1e-9), np.inf, hi)
     g = grid[:, None, None]
-    inside = (g >= lo[None]) & (g <= np.where(np.isnan(hi), np.inf, hi)[None])
-    return inside.any(axis=-1)
+    return ((g >= lo[None]) & (g <= hi[None])).any(axis=-1)
+
+
+def examined_text(examined: Mapping[str, float]) -> str:
+    """Legend suffix naming the top of the examined couplings (model -> top), where the
+    excluded regions end: one value, or one per model."""
+
+    def text(x: float) -> str:
+        power = labels.power(x)
+        return f"${power}$" if "^" in power else power  # plain numbers stay bold in the title
+
+    if not examined:
+        return ""
+    tops = {text(t) for t in examined.values()}
+    if len(tops) == 1:
+        return f" (examined up to {tops.pop()})"
+    return " (examined up to " + ", ".join(f"{text(t)} ({n})" for n, t in examined.items()) + ")"
 
 
 def _snapshot_parts(ds: xr.Dataset, snap, names: Mapping) -> tuple[str, str]:
@@ -131,13 +146,13 @@ def quoted_excluded_mask(c21: xr.Dataset, grid: np.ndarray) -> np.ndarray | None
 
 def _excluded_grid(c21: xr.Dataset) -> np.ndarray:
     """Coupling grid of the excluded raster: a decade under the lowest excluded coupling to
-    two decades above the examined range."""
+    the top of the examined range (nothing above it is shaded)."""
     top = float(c21.attrs.get("coupling_max", np.nan))
     low = c21["excluded_lower"].values
     finite = low[np.isfinite(low) & (low > 0)]
     lo = finite.min() / 10 if finite.size else 1e-12
     hi = top if np.isfinite(top) else 1.0
-    return np.geomspace(lo, hi * 100, 600)
+    return np.geomspace(lo, hi, 600)
 
 
 #: Line style of [C21]'s own energy prescriptions (thin reference curves), in order of first
@@ -211,7 +226,11 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
             rasterized=True,
         )
         region_h.append(matplotlib.patches.Patch(color="#e3e3e3"))
-        region_t.append(r"excluded by the quoted $\Delta t$ criteria")
+        top = float(c21.attrs.get("coupling_max", np.nan))
+        region_t.append(
+            r"excluded by the quoted $\Delta t$ criteria"
+            + (examined_text({"": top}) if np.isfinite(top) else "")
+        )
     if "nur_band_lower" in c21:
         region_h += _draw_nur_band(ax, c21)
         region_t += [r"$\nu_R$ free streaming disfavoured (Eqs. 24, 26)"] * (
