@@ -12,7 +12,9 @@ from figure_text import dashes, legend_groups, legend_texts
 from test_statistics import synthetic_rates
 
 from lightmed import bound_plots as bp
+from lightmed import sn_core_plots as scp
 from lightmed import statistics as st
+from lightmed import summary_plots as sp
 from lightmed.errors import ConfigError
 from lightmed.smk import sensitivity as smk
 
@@ -53,7 +55,7 @@ def sn_core_bounds(model):
 
 def _summary_scalar_radial(sens, **kwargs):
     """summary_scalar with the detector projections and one [ST21] radial SN-core model."""
-    return bp.plot_summary(
+    return sp.plot_summary(
         "scalar",
         sens,
         {},
@@ -69,7 +71,7 @@ def _summary_scalar_radial(sens, **kwargs):
 def test_summary_and_external_limits(tmp_path, sens):
     csv = tmp_path / "limit.csv"
     csv.write_text("# test\nmass_mev,coupling\n0.01,3e-5\n1000,3e-3\n")
-    fig = bp.plot_summary(
+    fig = sp.plot_summary(
         "scalar",
         sens,
         {"lnv_scalar": sn_core_bounds("lnv_scalar")},
@@ -90,7 +92,7 @@ def test_summary_and_external_limits(tmp_path, sens):
 
 
 def test_scalar_summary_maps_detector_coupling(sens):
-    fig = bp.plot_summary("scalar", sens, {}, {}, [], STYLE, (1e-7, 1e-1), 13.8)
+    fig = sp.plot_summary("scalar", sens, {}, {}, [], STYLE, (1e-7, 1e-1), 13.8)
     line = fig.axes[0].get_lines()[0]
     ds = sens["sn_marginalised", "resnova3+darwin"]
     np.testing.assert_allclose(line.get_ydata(), np.sqrt(13.8) * ds["coupling_bound"][0])
@@ -101,7 +103,7 @@ def test_external_limit_csv_needs_columns(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("m,g\n1,2\n")
     with pytest.raises(bp.InputError, match="coupling"):
-        bp.read_limit_csv(bad)
+        sp.read_limit_csv(bad)
 
 
 @pytest.mark.parametrize(
@@ -131,14 +133,14 @@ def test_external_limit_csv_values_are_checked(tmp_path, body, expected):
     bad = tmp_path / "bad.csv"
     bad.write_text(body)
     with pytest.raises(bp.InputError, match=expected) as err:
-        bp.read_limit_csv(bad)
+        sp.read_limit_csv(bad)
     assert str(err.value).startswith(f"{bad}: ") and "external_limits" in str(err.value)
 
 
 def test_external_limit_csv_reads_numbers_and_labels(tmp_path):
     good = tmp_path / "good.csv"
     good.write_text('# digitised\nmass, coupling, label\n1, 1e-4, "a, b"\n2, 3e-4, "a, b" # ok\n')
-    df = bp.read_limit_csv(good)
+    df = sp.read_limit_csv(good)
     assert df["mass_mev"].tolist() == [1.0, 2.0] and df["coupling"].tolist() == [1e-4, 3e-4]
     assert df["label"][0] == "a, b"
 
@@ -277,13 +279,13 @@ def _style(line) -> tuple:
 def test_every_criterion_has_its_own_style():
     """No two SN-core criteria share (dash pattern, marker): registry and one figure."""
     styles = [
-        (str(bp.criterion_style(c)["ls"]), bp.criterion_style(c).get("marker"))
-        for c in [*bp.CRITERION_STYLE, "new_criterion_a", "new_criterion_b"]
+        (str(scp.criterion_style(c)["ls"]), scp.criterion_style(c).get("marker"))
+        for c in [*scp.CRITERION_STYLE, "new_criterion_a", "new_criterion_b"]
     ]
     assert len(set(styles)) == len(styles)
     shells = sn_core_bounds("lnv_scalar")
     radial = sn_core_bounds("lnc_scalar").assign_coords(criterion=["tau_10s", "tau_100s"])
-    fig = bp.plot_summary(
+    fig = sp.plot_summary(
         "scalar", {}, {"lnv_scalar": shells}, {"lnc_scalar": radial}, [], STYLE, (1e-7, 1e-1), 13.8
     )
     crit = next(v for k, v in legend_groups(fig).items() if k.startswith("SN-core criterion"))
@@ -347,7 +349,7 @@ def test_coincident_sn_core_curves_stay_visible_and_excluded_side_is_marked():
     from test_sn_core_plots import bl_vector_bounds
 
     c21 = bl_vector_bounds()
-    fig = bp.plot_summary(
+    fig = sp.plot_summary(
         "scalar",
         {},
         {"lnv_scalar": c21, "lnc_scalar": c21.copy()},
@@ -389,7 +391,7 @@ def test_sn_core_region_ends_at_the_top_of_the_examined_couplings(axis_top):
 
     c21 = bl_vector_bounds()
     top = c21.attrs["coupling_max"]
-    fig = bp.plot_summary("bl_vector", {}, {"B−L": c21}, {}, [], STYLE, (1e-9, axis_top), 13.8)
+    fig = sp.plot_summary("bl_vector", {}, {"B−L": c21}, {}, [], STYLE, (1e-9, axis_top), 13.8)
     edges = [
         np.asarray(ln.get_ydata(), float)
         for ln in fig.axes[0].get_lines()

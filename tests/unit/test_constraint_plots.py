@@ -9,7 +9,7 @@ matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from lightmed.bound_plots import plot_summary, save  # noqa: E402
+from lightmed.bound_plots import save  # noqa: E402
 from lightmed.constraint_plots import (  # noqa: E402
     best_fit_line,
     label_of,
@@ -18,6 +18,7 @@ from lightmed.constraint_plots import (  # noqa: E402
 )
 from lightmed.constraints import Scan  # noqa: E402
 from lightmed.constraints.scan import scan_dataset  # noqa: E402
+from lightmed.summary_plots import plot_summary  # noqa: E402
 
 STYLE = {"formats": ["png"], "dpi": 60, "width_in": 6.4, "height_in": 4.6}
 G = np.geomspace(1e-7, 1e-2, 301)

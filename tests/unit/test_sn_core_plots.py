@@ -181,7 +181,7 @@ def test_bounds_figure_is_readable_at_talk_size():
 
 def test_radial_criteria_use_the_summary_styles():
     """[ST21] criteria carry the summary figures' (line style, marker) of each criterion."""
-    from lightmed.bound_plots import criterion_style
+    from lightmed.sn_core_plots import criterion_style
 
     bl = PRESETS["bl_vector"]
     fig = plot_bounds(bl_vector_bounds(), radial_two_profiles(bl), STYLE, "$g_{B-L}$")

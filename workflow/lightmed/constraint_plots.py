@@ -3,7 +3,7 @@
 * :func:`shade_constraints` shades every excluded region of each constraints artifact in a
   grey family (one grey per experiment, labelled "<experiment> (<year>)"), the excluded side
   being above the bound; allowed islands above the lower edge stay white, their edges thin.
-  The summary figures (lightmed.bound_plots.plot_summary) call it under their lines.
+  The summary figures (lightmed.summary_plots.plot_summary) call it under their lines.
 * :func:`plot_constraints` compares the data limits of one model with each other
   (results/figures/constraints_{model}); the best fit is a dotted line, broken where it
   changes branch (allowed region), and the y axis holds bounds and best fits. The legend

@@ -19,6 +19,7 @@ import matplotlib.ticker
 import numpy as np
 import xarray as xr
 
+from .bound_plots import _edges, legend_outside
 from .models import labels
 from .sn_core import headline_curves
 
@@ -40,6 +41,56 @@ _CRITERION_COLOUR = {
 
 #: Text size of legends and annotations of the SN-core figures [pt].
 FONTSIZE = 8.5
+
+
+#: Line style per SN-core criterion, one distinct (dash pattern, marker) each: the [C21] shell
+#: criteria are plain lines, the [ST21] radial criteria carry open markers (summary figures;
+#: the radial curves of the SN-core figures). Dash patterns are explicit so that a coincident
+#: curve drawn wide underneath keeps the same dashes (lightmed.summary_plots._draw_sn_curve).
+CRITERION_STYLE: dict[str, dict] = {
+    "dt_10s": {"ls": "-"},
+    "dt_2sm": {"ls": (0, (4, 2))},
+    "nur_conversion": {"ls": (0, (6, 2, 1, 2))},
+    "nur_retrapping": {"ls": (0, (1, 1.5))},
+    "eos_indicative": {"ls": (0, (6, 2, 1, 2, 1, 2))},
+    "tau_10s": {"ls": "-", "marker": "o"},
+    "tau_100s": {"ls": (0, (1, 1.5)), "marker": "s"},
+    "n_scatter_1": {"ls": (0, (6, 2, 1, 2)), "marker": "^"},
+    "n_scatter_1_nux": {"ls": (0, (4, 2)), "marker": "v"},
+    "n_scatter_1_numu": {"ls": (0, (4, 2)), "marker": "D"},
+    "n_scatter_1_nutau": {"ls": (0, (4, 2)), "marker": "x"},
+}
+#: Styles of criteria without an entry (in order of first use): distinct from the above.
+_SPARE_CRITERION_STYLES = (
+    {"ls": "-", "marker": "P"},
+    {"ls": (0, (4, 2)), "marker": "*"},
+    {"ls": (0, (1, 1.5)), "marker": "h"},
+    {"ls": (0, (6, 2, 1, 2)), "marker": "X"},
+)
+_spare_styles: dict[str, dict] = {}
+#: Marker spacing of the marked criteria (fraction of the axes diagonal).
+MARKEVERY = 0.09
+
+
+def criterion_style(criterion: str) -> dict:
+    """Line2D keywords (``ls``, ``marker``, ``markevery``) of an SN-core criterion: one
+    distinct style per criterion (a criterion without an entry takes a spare style)."""
+    if criterion in CRITERION_STYLE:
+        style = CRITERION_STYLE[criterion]
+    else:
+        style = _spare_styles.setdefault(
+            criterion,
+            _SPARE_CRITERION_STYLES[len(_spare_styles) % len(_SPARE_CRITERION_STYLES)],
+        )
+    return {**style, "markevery": MARKEVERY} if "marker" in style else dict(style)
+
+
+def criterion_handle(criterion: str, lw: float) -> matplotlib.lines.Line2D:
+    """Legend sample of an SN-core criterion: its style in black, open markers."""
+    line = {k: v for k, v in criterion_style(criterion).items() if k != "markevery"}
+    return matplotlib.lines.Line2D(
+        [], [], color="k", lw=lw, markersize=4, markerfacecolor="none", **line
+    )
 
 
 def _plain_ticks(ax) -> None:
@@ -170,8 +221,6 @@ def plot_bounds(c21: xr.Dataset, st21: xr.Dataset, style: Mapping, ylabel: str):
     solid, [C21]'s own choices thin, one style each) or criterion ([ST21], with markers). The
     legend sits outside the axes with one entry per criterion, prescription and profile.
     """
-    from .bound_plots import _edges, legend_outside
-
     names = style.get("labels") or {}
     fig, ax = plt.subplots(
         figsize=(style["width_in"] * 1.5, style["height_in"]), layout="constrained"
@@ -323,9 +372,7 @@ def _fit_ylim(ax, coupling_max: float) -> None:
 
 def _draw_radial(ax, st21: xr.Dataset, style: Mapping, names: Mapping):
     """[ST21] radial bounds: colour = profile, line style and marker = criterion (the summary
-    figures' :func:`lightmed.bound_plots.criterion_style`); returns the legend handles."""
-    from .bound_plots import criterion_handle, criterion_style
-
+    figures' :func:`criterion_style`); returns the legend handles."""
     profiles = list(st21["snapshot"].values) if "snapshot" in st21.dims else []
     colours = plt.get_cmap(style.get("colormap", "viridis"))(
         np.linspace(0.25, 0.9, max(len(profiles), 1))

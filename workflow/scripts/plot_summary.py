@@ -5,9 +5,10 @@ from functools import cache
 
 import matplotlib
 
-from lightmed.bound_plots import index_sensitivities, plot_summary, read_sensitivity, save
+from lightmed.bound_plots import index_sensitivities, read_sensitivity, save
 from lightmed.io import read_artifact
 from lightmed.logs import run_rule
+from lightmed.summary_plots import plot_summary
 
 matplotlib.use("agg")
 
